@@ -1,0 +1,1 @@
+package kernelfield.bench; final class Placeholder {}

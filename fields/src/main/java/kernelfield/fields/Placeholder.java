@@ -1,0 +1,1 @@
+package kernelfield.fields; final class Placeholder {}

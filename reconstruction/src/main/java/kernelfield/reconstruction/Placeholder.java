@@ -1,0 +1,1 @@
+package kernelfield.reconstruction; final class Placeholder {}

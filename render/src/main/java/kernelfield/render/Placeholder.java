@@ -1,0 +1,1 @@
+package kernelfield.render; final class Placeholder {}
