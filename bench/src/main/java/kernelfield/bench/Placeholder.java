@@ -1,1 +1,0 @@
-package kernelfield.bench; final class Placeholder {}
