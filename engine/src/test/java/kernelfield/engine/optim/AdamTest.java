@@ -58,13 +58,19 @@ class AdamTest {
 
     @Test
     void vectorParallelAndScalarPathsGiveTheSameBits() {
-        int n = Adam.PARALLEL_THRESHOLD * 3 + 13; // parallel path, odd tail
+        // Every length up to a few vectors (scalar, masked and full-vector paths), then the parallel path.
+        for (int n = 1; n <= 70; n++) checkAgainstScalarFloat(n, 2);
+        checkAgainstScalarFloat(Adam.PARALLEL_THRESHOLD * 3 + 13, 3);
+    }
+
+    /** The update written out in scalar float arithmetic, in the documented order, must match bit for bit. */
+    private static void checkAgainstScalarFloat(int n, int steps) {
         ParamBlock b = new ParamBlock("x", n, 1, "g", true);
         float[] p = new float[n], m = new float[n], v = new float[n];
-        SeededRandom rnd = new SeededRandom(7);
+        SeededRandom rnd = new SeededRandom(7 + n);
         for (int i = 0; i < n; i++) p[i] = b.value()[i] = rnd.nextFloat() - 0.5f;
         Adam adam = new Adam();
-        for (int t = 1; t <= 3; t++) {
+        for (int t = 1; t <= steps; t++) {
             float bb1 = 0.9f, omb1 = (float) (1 - 0.9), bb2 = 0.999f, omb2 = (float) (1 - 0.999);
             float stepSize = (float) (1e-3 / (1 - Math.pow(0.9, t)));
             float inv = (float) (1 / Math.sqrt(1 - Math.pow(0.999, t)));
@@ -76,9 +82,9 @@ class AdamTest {
                 p[i] = p[i] - m[i] * stepSize / ((float) Math.sqrt(v[i]) * inv + eps);
             }
             adam.step(b, 1e-3);
-            assertArrayEquals(p, b.value(), "values differ from the scalar float path at step " + t);
-            assertArrayEquals(m, b.m());
-            assertArrayEquals(v, b.v());
+            assertArrayEquals(p, b.value(), "values differ from the scalar float path, n " + n + ", step " + t);
+            assertArrayEquals(m, b.m(), "m, n " + n);
+            assertArrayEquals(v, b.v(), "v, n " + n);
         }
     }
 
@@ -118,8 +124,9 @@ class AdamTest {
 
     @Test
     void sparseStepLeavesInvisibleRowsUntouched() {
-        for (int rows : new int[] {9, Adam.PARALLEL_THRESHOLD / 2 + 5}) { // serial and parallel paths
-            int cols = 3;
+        int[][] shapes = {{9, 3}, {50, 1}, {Adam.PARALLEL_THRESHOLD / 2 + 5, 3}}; // serial and parallel paths
+        for (int[] shape : shapes) {
+            int rows = shape[0], cols = shape[1];
             ParamBlock sparse = new ParamBlock("means", rows, cols, "means", true);
             ParamBlock dense = new ParamBlock("means", rows, cols, "means", true);
             SeededRandom rnd = new SeededRandom(3);

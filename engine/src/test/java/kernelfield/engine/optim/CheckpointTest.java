@@ -89,6 +89,13 @@ class CheckpointTest {
         e = assertThrows(KfFormatException.class, () -> Checkpoint.read(hugeCount));
         assertTrue(e.getMessage().contains("block 0 (means)"), e.getMessage());
 
+        Path bigRows = dir.resolve("bigrows.kfckpt");
+        bad = good.clone();
+        bad[rowsAt + 2] = 0x10; // rows ~ 2^20: a valid shape, but its data would overrun the file
+        Files.write(bigRows, bad);
+        e = assertThrows(KfFormatException.class, () -> Checkpoint.read(bigRows));
+        assertTrue(e.getMessage().contains("block 0 (means) data") && e.getMessage().contains("left"), e.getMessage());
+
         Path notCkpt = dir.resolve("text.kfckpt");
         Files.writeString(notCkpt, "ply\nformat ascii 1.0\n");
         e = assertThrows(KfFormatException.class, () -> Checkpoint.read(notCkpt));
