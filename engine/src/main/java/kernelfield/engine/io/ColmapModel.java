@@ -461,6 +461,21 @@ public final class ColmapModel {
         return new CameraDataset(root, Collections.unmodifiableMap(splits), pointCloud());
     }
 
+    /**
+     * A copy with cameras, images and points sorted by id (COLMAP writes them in hash-map order,
+     * which differs between its text and binary outputs). Shares the records.
+     */
+    public ColmapModel sortedById() {
+        List<Camera> c = new ArrayList<>(cameras);
+        c.sort(Comparator.comparingInt(Camera::id));
+        List<Image> i = new ArrayList<>(images);
+        i.sort(Comparator.comparingInt(Image::id));
+        List<Point3D> p = new ArrayList<>(points3D);
+        p.sort(Comparator.comparingLong(Point3D::id));
+        return new ColmapModel(c, i, p, source);
+    }
+
+    /** Equal cameras, images and points, in the same order (see {@link #sortedById()}). */
     @Override
     public boolean equals(Object o) {
         return o instanceof ColmapModel m && m.cameras.equals(cameras) && m.images.equals(images)
