@@ -200,6 +200,7 @@ public final class TransformsJson {
             throw new KfFormatException(json, at + ": invalid file_path", e);
         }
         if (Files.isRegularFile(p)) return p;
+        if (p.getFileName() == null) throw new KfFormatException(json, at + ": file_path names no file");
         for (String ext : EXTENSIONS) {
             Path q = p.resolveSibling(p.getFileName() + ext);
             if (Files.isRegularFile(q)) return q;
