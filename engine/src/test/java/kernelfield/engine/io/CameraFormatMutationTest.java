@@ -28,7 +28,7 @@ import kernelfield.engine.data.FloatImage;
  * mutant must either be read or be rejected with a {@link KfFormatException}, quickly.
  */
 class CameraFormatMutationTest {
-    private static final int MUTANTS = 48;
+    private static final int MUTANTS = 32;
     private static final Duration LIMIT = Duration.ofSeconds(5);
 
     @TempDir
