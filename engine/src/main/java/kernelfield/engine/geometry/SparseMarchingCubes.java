@@ -90,10 +90,10 @@ public final class SparseMarchingCubes {
         }
         FloatList verts = new FloatList(1024);
         IntList tris = new IntList(2048);
-        LongIntHashMap edges = new LongIntHashMap(Math.min(nc * 2, 1 << 24));
-        float[] v = new float[8];
-        long[] ck = new long[8];
-        int[] ids = new int[3];
+        HashedEdges he = new HashedEdges(grid, iso, verts, new LongIntHashMap(Math.min(nc * 2, 1 << 24)));
+        float[] v = he.v;
+        long[] ck = he.ck;
+        int[] scratch = new int[8];
         for (int ci = 0; ci < nc; ci++) {
             long key = cs[ci];
             for (int c = 0; c < 8; c++) {
@@ -102,24 +102,7 @@ public final class SparseMarchingCubes {
             }
             int t = McTables.lookup(v, iso);
             if (t < 0) continue;
-            int end = McTables.OFFSET[t + 1];
-            for (int q = McTables.OFFSET[t]; q < end; q += 3) {
-                for (int r = 0; r < 3; r++) {
-                    int e = McTables.EDGES[q + r];
-                    int c0 = McTables.EDGE_C0[e], axis = McTables.EDGE_AXIS[e];
-                    long ek = ck[c0] * 3 + axis;
-                    int id = edges.get(ek);
-                    if (id < 0) {
-                        id = verts.size() / 3;
-                        long s = ck[c0];
-                        McCell.emit(verts, grid, (int) (s % nx), (int) (s / nx % ny), (int) (s / ((long) nx * ny)), axis,
-                                v[c0], v[c0 | 1 << axis], iso);
-                        edges.put(ek, id);
-                    }
-                    ids[r] = id;
-                }
-                tris.add3(ids[0], ids[1], ids[2]);
-            }
+            McCell.polygonize(t, he, verts, tris, scratch);
         }
         return new TriangleMesh(verts.toArray(), tris.toArray());
     }
@@ -193,5 +176,40 @@ public final class SparseMarchingCubes {
         int[] c = new int[m];
         for (int i = 0; i < m; i++) c[i] = Math.min(i * stride, n - 1);
         return c;
+    }
+
+    /** Vertex ids of lattice edges through a hash map keyed by {@code 3 * lowSampleKey + axis}. */
+    private static final class HashedEdges implements McCell.EdgeVertices {
+        final SampleGrid grid;
+        final float iso;
+        final FloatList verts;
+        final LongIntHashMap map;
+        final float[] v = new float[8];
+        final long[] ck = new long[8];
+        final int nx, ny;
+
+        HashedEdges(SampleGrid grid, float iso, FloatList verts, LongIntHashMap map) {
+            this.grid = grid;
+            this.iso = iso;
+            this.verts = verts;
+            this.map = map;
+            nx = grid.nx();
+            ny = grid.ny();
+        }
+
+        @Override
+        public int vertex(int e) {
+            int c0 = McTables.EDGE_C0[e], axis = McTables.EDGE_AXIS[e];
+            long s = ck[c0];
+            long ek = s * 3 + axis;
+            int id = map.get(ek);
+            if (id < 0) {
+                id = verts.size() / 3;
+                McCell.emit(verts, grid, (int) (s % nx), (int) (s / nx % ny), (int) (s / ((long) nx * ny)), axis, v[c0],
+                        v[c0 | 1 << axis], iso);
+                map.put(ek, id);
+            }
+            return id;
+        }
     }
 }

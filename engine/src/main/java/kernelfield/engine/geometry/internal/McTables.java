@@ -21,7 +21,8 @@ import java.util.Arrays;
  *
  * <p>For each case and each choice on its ambiguous faces, the generator cuts every face into
  * segments, orients each segment so that the surface normal points from inside to outside, chains
- * the segments into closed loops on the cube's boundary and fans each loop into triangles. Lookup:
+ * the segments into closed loops on the cube's boundary and triangulates each loop without any
+ * diagonal between two vertices of one face (which a neighbouring cell could duplicate). Lookup:
  * index {@code i = case << 6 | faceMask}; triangles are the edge triples
  * {@code EDGES[OFFSET[i] .. OFFSET[i + 1])}, counter-clockwise seen from outside.
  */
@@ -41,8 +42,20 @@ public final class McTables {
     public static final int[] AMBIGUOUS = new int[256];
     /** Start of each entry's edge list in {@link #EDGES} {@code (256 * 64 + 1)}. */
     public static final int[] OFFSET = new int[256 * 64 + 1];
-    /** Edge triples of all entries. */
+    /**
+     * Vertex triples of all entries: codes 0..11 are edge vertices; a code {@code 12 + c} is the
+     * extra vertex of the entry's centre {@code c}, the mean of the edge vertices of a loop that
+     * has no valid diagonal (listed in {@link #CENTRES}).
+     */
     public static final byte[] EDGES;
+    /** Start of each entry's centre list in {@link #CENTRES} {@code (256 * 64 + 1)}. */
+    public static final int[] CENTRE_OFFSET = new int[256 * 64 + 1];
+    /** Centres: for each, a count L followed by L edge codes. */
+    public static final byte[] CENTRES;
+
+    // generation state, used by the static initializer only
+    private static byte[] centres;
+    private static int centreLen, centreCount;
 
     static {
         int[][] edgeOf = new int[8][8];
@@ -71,19 +84,26 @@ public final class McTables {
                 if (a == c && b == d && a != b) AMBIGUOUS[cs] |= 1 << f;
             }
         }
-        byte[] out = new byte[256 * 64 * 36];
+        byte[] out = new byte[256 * 64 * 48];
+        centres = new byte[256 * 64 * 16];
         int n = 0;
         for (int cs = 0; cs < 256; cs++) {
             for (int mask = 0; mask < 64; mask++) {
                 int i = cs << 6 | mask;
                 OFFSET[i] = n;
+                CENTRE_OFFSET[i] = centreLen;
+                centreCount = 0;
                 if ((mask & ~AMBIGUOUS[cs]) != 0) continue;
                 n = generate(cs, mask, out, n);
             }
         }
         OFFSET[256 * 64] = n;
+        CENTRE_OFFSET[256 * 64] = centreLen;
         EDGES = Arrays.copyOf(out, n);
+        CENTRES = Arrays.copyOf(centres, centreLen);
+        centres = null;
     }
+
 
     private static double mid(int e, int k) {
         return (EDGE_C0[e] >> k & 1) + (EDGE_AXIS[e] == k ? 0.5 : 0);
@@ -131,13 +151,82 @@ public final class McTables {
                 done[x] = true;
                 loop[len++] = x;
             }
-            for (int k = 1; k + 1 < len; k++) {
-                out[n++] = (byte) loop[0];
-                out[n++] = (byte) loop[k];
-                out[n++] = (byte) loop[k + 1];
-            }
+            n = triangulate(loop, len, out, n, cs, mask);
         }
         return n;
+    }
+
+    private static boolean shareFace(int e1, int e2) {
+        for (int[] fe : FACE_EDGES) {
+            boolean a = false, b = false;
+            for (int e : fe) {
+                a |= e == e1;
+                b |= e == e2;
+            }
+            if (a && b) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Triangulates a loop with diagonals that never join two vertices of one cube face: such a
+     * diagonal could be chosen by the neighbouring cell too, and the edge would then have four
+     * triangles. Among the valid triangulations, the one with the shortest diagonals (measured
+     * between edge midpoints) is taken.
+     */
+    private static int triangulate(int[] loop, int len, byte[] out, int n, int cs, int mask) {
+        double[][] cost = new double[len][len];
+        int[][] best = new int[len][len];
+        for (int gap = 2; gap < len; gap++) {
+            for (int i = 0; i + gap < len; i++) {
+                int j = i + gap;
+                cost[i][j] = Double.POSITIVE_INFINITY;
+                best[i][j] = -1;
+                for (int k = i + 1; k < j; k++) {
+                    double c = cost[i][k] + cost[k][j] + chord(loop, len, i, k) + chord(loop, len, k, j);
+                    if (c < cost[i][j]) {
+                        cost[i][j] = c;
+                        best[i][j] = k;
+                    }
+                }
+            }
+        }
+        if (len >= 3 && cost[0][len - 1] == Double.POSITIVE_INFINITY) {
+            // no valid diagonals: fan around a new vertex at the loop's centre
+            int centre = 12 + centreCount;
+            centres[centreLen++] = (byte) len;
+            for (int k = 0; k < len; k++) centres[centreLen++] = (byte) loop[k];
+            centreCount++;
+            for (int k = 0; k < len; k++) {
+                out[n++] = (byte) loop[k];
+                out[n++] = (byte) loop[(k + 1) % len];
+                out[n++] = (byte) centre;
+            }
+            return n;
+        }
+        return emit(loop, best, 0, len - 1, out, n);
+    }
+
+    /** Cost of the chord i-j of the loop: 0 for a side, its length for an allowed diagonal, +inf otherwise. */
+    private static double chord(int[] loop, int len, int i, int j) {
+        if (j == i + 1 || (i == 0 && j == len - 1)) return 0;
+        if (shareFace(loop[i], loop[j])) return Double.POSITIVE_INFINITY;
+        double s = 0;
+        for (int k = 0; k < 3; k++) {
+            double d = mid(loop[i], k) - mid(loop[j], k);
+            s += d * d;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static int emit(int[] loop, int[][] best, int i, int j, byte[] out, int n) {
+        if (j - i < 2) return n;
+        int k = best[i][j];
+        n = emit(loop, best, i, k, out, n);
+        out[n++] = (byte) loop[i];
+        out[n++] = (byte) loop[k];
+        out[n++] = (byte) loop[j];
+        return emit(loop, best, k, j, out, n);
     }
 
     /** Adds the segment p-q on face f, oriented so that the surface normal points from inside to outside. */
