@@ -209,7 +209,7 @@ class BvhTest {
 
     @Test
     void bunnyClosestPointMatchesBruteForce() throws Exception {
-        TriangleMesh mesh = TestMeshes.readOff(SharedData.require("scans/bunny00.off"));
+        TriangleMesh mesh = TestMeshes.cachedOff(SharedData.require("scans/bunny00.off"));
         Bvh bvh = Bvh.build(mesh);
         assertEquals(mesh.triangleCount(), bvh.triangleCount());
         assertTrue(bvh.depth() < 64, "depth " + bvh.depth());

@@ -123,13 +123,13 @@ class MeshTopologyTest {
 
     @Test
     void realMeshes() throws Exception {
-        TriangleMesh bunny = TestMeshes.readOff(SharedData.require("scans/bunny00.off"));
+        TriangleMesh bunny = TestMeshes.cachedOff(SharedData.require("scans/bunny00.off"));
         MeshTopology.Report r = MeshTopology.analyze(bunny);
         assertTrue(r.isWatertight(), r.toString());
         assertTrue(r.isConsistentlyOriented(), r.toString());
         assertEquals(1, r.components());
         assertTrue(MeshTopology.signedVolume(bunny) > 0);
-        TriangleMesh holes = TestMeshes.readOff(SharedData.require("scans/holes.off"));
+        TriangleMesh holes = TestMeshes.cachedOff(SharedData.require("scans/holes.off"));
         assertTrue(MeshTopology.analyze(holes).boundaryEdges() > 0);
     }
 }

@@ -114,6 +114,18 @@ final class TestMeshes {
         return new TriangleMesh(m.vertices(), out);
     }
 
+    private static final Map<Path, TriangleMesh> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@link #readOff}, cached for the test run; callers must not modify the arrays. */
+    static TriangleMesh cachedOff(Path file) throws IOException {
+        TriangleMesh m = CACHE.get(file);
+        if (m == null) {
+            m = readOff(file);
+            CACHE.put(file, m);
+        }
+        return m;
+    }
+
     /** Minimal OFF reader for tests: fan-triangulates polygons. */
     static TriangleMesh readOff(Path file) throws IOException {
         String[] tok = Files.readString(file).replaceAll("#[^\n]*", " ").trim().split("\\s+");

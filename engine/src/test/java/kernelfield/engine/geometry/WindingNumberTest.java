@@ -130,7 +130,7 @@ class WindingNumberTest {
 
     @Test
     void bunnyAgreesWithRayParityAndExact() throws Exception {
-        TriangleMesh bunny = TestMeshes.readOff(SharedData.require("scans/bunny00.off"));
+        TriangleMesh bunny = TestMeshes.cachedOff(SharedData.require("scans/bunny00.off"));
         WindingNumber wn = WindingNumber.of(bunny);
         Random r = new Random(4);
         Bounds b = bunny.bounds();
@@ -153,7 +153,7 @@ class WindingNumberTest {
 
     @Test
     void bunnyWithHolesKeepsItsInside() throws Exception {
-        TriangleMesh bunny = TestMeshes.readOff(SharedData.require("scans/bunny00.off"));
+        TriangleMesh bunny = TestMeshes.cachedOff(SharedData.require("scans/bunny00.off"));
         int[] drop = new int[300];
         for (int i = 0; i < drop.length; i++) drop[i] = (int) ((i * 7919L + 3) % bunny.triangleCount());
         WindingNumber closed = WindingNumber.of(bunny);
@@ -176,7 +176,7 @@ class WindingNumberTest {
 
     @Test
     void holesMeshFastAgreesWithExact() throws Exception {
-        TriangleMesh m = TestMeshes.readOff(SharedData.require("scans/holes.off"));
+        TriangleMesh m = TestMeshes.cachedOff(SharedData.require("scans/holes.off"));
         assertTrue(MeshTopology.boundaryEdgeCount(m) > 0, "holes.off has holes");
         WindingNumber wn = WindingNumber.of(m);
         Random r = new Random(6);
