@@ -97,6 +97,11 @@ public final class KdTree {
         return n;
     }
 
+    /** Tree order: the caller's point index at each tree position, the array itself (do not modify). */
+    int[] treeOrder() {
+        return index;
+    }
+
     /** Depth of the leaves (0 when the whole tree is one leaf). */
     public int depth() {
         return Integer.numberOfTrailingZeros(firstLeaf + 1);

@@ -50,10 +50,12 @@ public final class NormalEstimation {
         if (k < 1) throw new IllegalArgumentException("k " + k + " < 1");
         int n = checkPoints(points, tree);
         float[] normals = new float[3 * n];
+        int[] order = tree.treeOrder(); // visit points in tree order for memory locality
         KdTree.runBatch(ForkJoinPool.commonPool(), n, (from, to) -> {
             int[] idx = new int[k];
             float[] d2 = new float[k];
-            for (int i = from; i < to; i++) {
+            for (int t = from; t < to; t++) {
+                int i = order[t];
                 int c = tree.knn(points[3 * i], points[3 * i + 1], points[3 * i + 2], k, idx, d2);
                 pcaNormal(points, idx, c, normals, 3 * i);
             }
@@ -239,11 +241,13 @@ public final class NormalEstimation {
     /** Directed kNN lists without the point itself: {@code (N, k)}, -1 padded. */
     private static int[] neighbourLists(float[] points, KdTree tree, int k) {
         int n = points.length / 3;
-        int[] nbr = new int[n * k];
+        int[] nbr = new int[Math.multiplyExact(n, k)];
+        int[] order = tree.treeOrder(); // visit points in tree order for memory locality
         KdTree.runBatch(ForkJoinPool.commonPool(), n, (from, to) -> {
             int[] idx = new int[k + 1];
             float[] d2 = new float[k + 1];
-            for (int i = from; i < to; i++) {
+            for (int t = from; t < to; t++) {
+                int i = order[t];
                 int c = tree.knn(points[3 * i], points[3 * i + 1], points[3 * i + 2], k + 1, idx, d2);
                 int w = 0;
                 for (int j = 0; j < c && w < k; j++) {
