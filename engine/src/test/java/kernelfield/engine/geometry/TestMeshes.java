@@ -14,30 +14,48 @@ final class TestMeshes {
 
     /** Reads a triangle/polygon OFF file (fan-triangulated); enough for the shared test data. */
     static TriangleMesh readOff(Path file) throws IOException {
-        List<String> tokens = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            int hash = line.indexOf('#');
-            if (hash >= 0) line = line.substring(0, hash);
-            for (String tok : line.trim().split("\\s+")) {
-                if (!tok.isEmpty()) tokens.add(tok);
-            }
-        }
-        int p = 0;
-        if (!tokens.get(p++).equals("OFF")) throw new IOException(file + ": not an OFF file");
-        int nv = Integer.parseInt(tokens.get(p++)), nf = Integer.parseInt(tokens.get(p++));
-        p++;
+        Tokens tk = new Tokens(Files.readAllBytes(file));
+        if (!tk.next().equals("OFF")) throw new IOException(file + ": not an OFF file");
+        int nv = Integer.parseInt(tk.next()), nf = Integer.parseInt(tk.next());
+        tk.next();
         float[] v = new float[3 * nv];
-        for (int i = 0; i < 3 * nv; i++) v[i] = Float.parseFloat(tokens.get(p++));
+        for (int i = 0; i < 3 * nv; i++) v[i] = Float.parseFloat(tk.next());
         List<int[]> tris = new ArrayList<>();
         for (int f = 0; f < nf; f++) {
-            int c = Integer.parseInt(tokens.get(p++));
+            int c = Integer.parseInt(tk.next());
             int[] poly = new int[c];
-            for (int j = 0; j < c; j++) poly[j] = Integer.parseInt(tokens.get(p++));
+            for (int j = 0; j < c; j++) poly[j] = Integer.parseInt(tk.next());
             for (int j = 1; j + 1 < c; j++) tris.add(new int[] {poly[0], poly[j], poly[j + 1]});
         }
         int[] t = new int[3 * tris.size()];
         for (int i = 0; i < tris.size(); i++) System.arraycopy(tris.get(i), 0, t, 3 * i, 3);
         return new TriangleMesh(v, t);
+    }
+
+    /** Whitespace-separated tokens of an ASCII file, '#' comments skipped. */
+    private static final class Tokens {
+        private final byte[] b;
+        private int p;
+
+        Tokens(byte[] b) {
+            this.b = b;
+        }
+
+        String next() throws IOException {
+            while (p < b.length) {
+                if (b[p] == '#') {
+                    while (p < b.length && b[p] != '\n') p++;
+                } else if (b[p] <= ' ') {
+                    p++;
+                } else {
+                    break;
+                }
+            }
+            if (p >= b.length) throw new IOException("unexpected end of file");
+            int s = p;
+            while (p < b.length && b[p] > ' ') p++;
+            return new String(b, s, p - s, java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     /** Six times the signed volume (positive for outward counter-clockwise faces). */
