@@ -19,10 +19,13 @@ import java.util.concurrent.RecursiveAction;
  * <p>Distances are squared Euclidean distances computed in float as
  * {@code dx*dx + dy*dy + dz*dz}; cell bounds are computed with the same operations, so pruning is
  * exact (a point is never missed through rounding). Among neighbours at equal distance, the one
- * with the smaller index is preferred; every query is a pure function of the tree and the query,
+ * with the smaller index is preferred (exactly so among the points the search visits; exact
+ * duplicates farther away than the k-th neighbour are never visited); every query is a pure function of the tree and the query,
  * so batch results are identical for any thread count.
  *
- * <p>A tree is immutable after {@link #build} and safe to query from many threads.
+ * <p>Coordinates must be finite, and squared distances must fit a float (coordinates well below
+ * 1e18 in magnitude). A tree is immutable after {@link #build} and safe to query from many
+ * threads.
  */
 public final class KdTree {
     /** Default maximum number of points per leaf bucket. */
