@@ -21,7 +21,9 @@ public final class PlyWriter {
     /** Throws IllegalStateException when some property's data does not fit its element. */
     public static void check(PlyFile ply) {
         for (PlyElement el : ply.elements()) {
+            name("element", el.name());
             for (PlyProperty p : el.properties()) {
+                name("property", p.name());
                 String w = "element " + el.name() + " property " + p.name() + ": ";
                 if (!p.hasData()) throw new IllegalStateException(w + "no data");
                 int len = TypedArrays.length(p.data());
@@ -39,6 +41,12 @@ public final class PlyWriter {
                     }
                 }
             }
+        }
+    }
+
+    private static void name(String what, String n) {
+        if (n.isEmpty() || n.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+            throw new IllegalStateException(what + " name '" + n + "' cannot be written in a PLY header");
         }
     }
 

@@ -222,7 +222,33 @@ public final class TextScanner {
 
     /** The current token as an integer in {@code [min, max]}. */
     public long tokenLong(long min, long max) throws KfFormatException {
-        long i = tokStart, e = tokEnd;
+        return parseLong(tokStart, tokEnd, min, max);
+    }
+
+    public long tokenStart() {
+        return tokStart;
+    }
+
+    public long tokenEnd() {
+        return tokEnd;
+    }
+
+    public byte byteAt(long i) {
+        return at(i);
+    }
+
+    /** True when the current token is exactly {@code w} (ASCII). */
+    public boolean tokenIs(String w) {
+        if (tokEnd - tokStart != w.length()) return false;
+        for (int k = 0; k < w.length(); k++) {
+            if (at(tokStart + k) != w.charAt(k)) return false;
+        }
+        return true;
+    }
+
+    /** Bytes {@code [s, e)} of the data as an integer in {@code [min, max]}. */
+    public long parseLong(long s, long e, long min, long max) throws KfFormatException {
+        long i = s;
         boolean neg = false;
         if (i < e && (at(i) == '-' || at(i) == '+')) {
             neg = at(i) == '-';
