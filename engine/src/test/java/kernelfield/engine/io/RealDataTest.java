@@ -82,7 +82,11 @@ class RealDataTest {
         PointCloud sphere = PointCloudIO.read(SharedData.require("scans/sphere_20k_normal.xyz"));
         assertEquals(21000, sphere.size()); // the file holds 21,000 lines despite its name
         float[] p = sphere.positions();
-        for (int i = 0; i < p.length; i += 3) assertEquals(1.0, Math.sqrt(p[i] * p[i] + p[i + 1] * p[i + 1] + p[i + 2] * p[i + 2]), 0.02);
+        int onSphere = 0;
+        for (int i = 0; i < p.length; i += 3) {
+            if (Math.abs(Math.sqrt(p[i] * p[i] + p[i + 1] * p[i + 1] + p[i + 2] * p[i + 2]) - 1) < 0.02) onSphere++;
+        }
+        assertTrue(onSphere >= 20000, onSphere + " points on the unit sphere"); // 20k on it, plus outliers
     }
 
     @Test
