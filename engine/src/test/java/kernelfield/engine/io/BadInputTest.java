@@ -86,7 +86,7 @@ class BadInputTest {
         fails("e.ply", PLY_HEAD.formatted("2") + "0123456789ab0123456789a", "need at least 24 bytes but only 23 remain");
         fails("f.ply", PLY_HEAD.formatted("1") + "0123456789ab!", "1 bytes after the end of the last element");
         fails("g.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3    0    1\n", "face row 0", "end of data");
-        fails("h.pcd", "FIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nWIDTH 2\nDATA ascii\n1 2 3\n", "point row 1", "end of file");
+        fails("h.pcd", "FIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nWIDTH 2\nDATA ascii\n1.0000 2.0000 3.0000\n", "point row 1", "end of file");
         fails("i.xyz", "1 2 3\n4 5\n", "line 2", "expected x y z, got 2 numbers");
         fails("j.pwn", "1 2 3\n", "expected x y z nx ny nz, got 3 numbers");
         fails("k.txt", "1 2 3\n", "unknown file extension");
