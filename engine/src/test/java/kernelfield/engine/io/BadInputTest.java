@@ -20,7 +20,7 @@ class BadInputTest {
         Path f = dir.resolve(name);
         Files.write(f, content.getBytes(StandardCharsets.ISO_8859_1));
         KfFormatException e = assertThrows(KfFormatException.class, () -> {
-            if (FileFormat.of(f).holdsMeshes()) MeshIO.read(f);
+            if (FileFormat.of(f) != null && FileFormat.of(f).holdsMeshes()) MeshIO.read(f);
             else PointCloudIO.read(f);
         });
         String m = e.getMessage();
