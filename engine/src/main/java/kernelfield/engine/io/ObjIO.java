@@ -71,7 +71,7 @@ public final class ObjIO {
                 }
             } else if (sc.tokenIs("vn")) {
                 for (int j = 0; j < 3; j++) {
-                    sc.tokenInLine("normal component " + "xyz".charAt(j));
+                    sc.tokenInLine("3 normal components");
                     vn.add(sc.tokenFloat());
                 }
                 if (sc.moreInLine()) throw sc.error("expected 3 numbers after 'vn'");

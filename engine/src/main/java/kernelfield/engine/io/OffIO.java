@@ -132,7 +132,7 @@ public final class OffIO {
             if (k > (sc.end() - sc.position() + 1) / 2) throw sc.error("face with " + k + " vertices runs past the end of the file");
             int first = -1, prev = -1;
             for (int j = 0; j < k; j++) {
-                int idx = (int) sc.nextLong("vertex index " + j, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                int idx = (int) sc.nextLong("a vertex index", Integer.MIN_VALUE, Integer.MAX_VALUE);
                 if (idx < 0 || idx >= nv) throw sc.error("vertex index " + idx + " out of range 0.." + (nv - 1));
                 if (j == 0) {
                     first = idx;

@@ -163,12 +163,15 @@ public final class PcdIO {
         ByteBuffer out = ByteBuffer.allocate((int) (step * n)).order(ByteOrder.LITTLE_ENDIAN);
         TextScanner sc = new TextScanner(file, seg, h.dataStart, seg.byteSize(), lineOf(seg, h.dataStart));
         sc.context("point ");
+        String[] fieldWhat = new String[h.fields.size()];
+        for (int k = 0; k < fieldWhat.length; k++) fieldWhat[k] = "field " + h.fields.get(k).name;
         for (int i = 0; i < n; i++) {
             sc.row(i);
             if (!sc.skipBlank()) throw sc.error("unexpected end of file, expected " + n + " points");
-            for (Field f : h.fields) {
+            for (int fi = 0; fi < fieldWhat.length; fi++) {
+                Field f = h.fields.get(fi);
                 for (int c = 0; c < f.count; c++) {
-                    sc.tokenInLine("field " + f.name);
+                    sc.tokenInLine(fieldWhat[fi]);
                     switch (f.type) {
                         case 'F' -> {
                             if (f.size == 4) out.putFloat(sc.tokenFloat());

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -37,6 +38,25 @@ class FormatMutationTest {
 
     /** Valid small files by name (the extension picks the reader). */
     static final Map<String, byte[]> VALID = new LinkedHashMap<>();
+
+    /** Where mutated files are written: a tmpfs folder when the machine has one, else the test's temp folder. */
+    static Path work;
+
+    @BeforeAll
+    static void workFolder() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        work = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "kf-mutation") : dir;
+    }
+
+    @AfterAll
+    static void removeWorkFolder() throws IOException {
+        if (!work.equals(dir)) {
+            try (var s = Files.list(work)) {
+                for (Path p : s.toList()) Files.delete(p);
+            }
+            Files.delete(work);
+        }
+    }
 
     @BeforeAll
     static void writeValidFiles() throws IOException {
@@ -81,20 +101,32 @@ class FormatMutationTest {
         PointCloudIO.read(f);
     }
 
-    /** Reads {@code bytes} as a file called {@code name} with every applicable reader. */
-    static void feed(String name, String mutation, byte[] bytes) throws Exception {
-        Path f = dir.resolve("mut-" + name);
-        Files.write(f, bytes);
-        String what = name + " (" + mutation + ")";
+    /** A mutated input: a description and its bytes. */
+    record Input(String what, byte[] bytes) {
+    }
+
+    /**
+     * Reads each input as a file called {@code name} with every applicable reader, in batches that
+     * must each finish within a time limit (a hang fails the test, naming the batch).
+     */
+    static void feed(String name, List<Input> inputs) throws Exception {
+        Path f = work.resolve("mut-" + name);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            long before = mx.getCurrentThreadAllocatedBytes();
-            attempt(what, () -> PointCloudIO.read(f));
-            if (FileFormat.of(f).holdsMeshes()) attempt(what, () -> MeshIO.read(f));
-            attempt(what, () -> PointCloudIO.describe(f));
-            long used = mx.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(used < (64L << 20), what + ": allocated " + used + " bytes for a " + bytes.length + " byte file");
-        }, what + ": reader did not finish in time");
+        for (int from = 0; from < inputs.size(); from += 50) {
+            List<Input> batch = inputs.subList(from, Math.min(inputs.size(), from + 50));
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                for (Input in : batch) {
+                    String what = name + " (" + in.what + ")";
+                    Files.write(f, in.bytes);
+                    long before = mx.getCurrentThreadAllocatedBytes();
+                    attempt(what, () -> PointCloudIO.read(f));
+                    if (FileFormat.of(f).holdsMeshes()) attempt(what, () -> MeshIO.read(f));
+                    attempt(what, () -> PointCloudIO.describe(f));
+                    long used = mx.getCurrentThreadAllocatedBytes() - before;
+                    assertTrue(used < (64L << 20), what + ": allocated " + used + " bytes for a " + in.bytes.length + " byte file");
+                }
+            }, () -> name + ": a reader did not finish in time on one of " + batch.get(0).what + " .. " + batch.get(batch.size() - 1).what);
+        }
     }
 
     interface Read {
@@ -117,9 +149,11 @@ class FormatMutationTest {
         for (Map.Entry<String, byte[]> e : VALID.entrySet()) {
             tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
                 byte[] b = e.getValue();
+                List<Input> in = new ArrayList<>();
                 for (int len = 0; len < b.length; len += len < 160 ? 1 : 1 + b.length / 60) {
-                    feed(e.getKey(), "cut at " + len, java.util.Arrays.copyOf(b, len));
+                    in.add(new Input("cut at " + len, java.util.Arrays.copyOf(b, len)));
                 }
+                feed(e.getKey(), in);
             }));
         }
         return tests;
@@ -132,7 +166,8 @@ class FormatMutationTest {
             tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
                 Random rnd = new Random(e.getKey().hashCode());
                 byte[] b = e.getValue();
-                for (int k = 0; k < 80; k++) {
+                List<Input> in = new ArrayList<>();
+                for (int k = 0; k < 100; k++) {
                     byte[] m = b.clone();
                     int flips = 1 + rnd.nextInt(3);
                     StringBuilder what = new StringBuilder("flip");
@@ -142,8 +177,9 @@ class FormatMutationTest {
                         m[pos] ^= (byte) (1 << bit);
                         what.append(' ').append(pos).append(':').append(bit);
                     }
-                    feed(e.getKey(), what.toString(), m);
+                    in.add(new Input(what.toString(), m));
                 }
+                feed(e.getKey(), in);
             }));
         }
         return tests;
@@ -159,22 +195,23 @@ class FormatMutationTest {
         for (Map.Entry<String, byte[]> e : VALID.entrySet()) {
             tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
                 String s = new String(e.getValue(), StandardCharsets.ISO_8859_1);
+                List<Input> in = new ArrayList<>();
                 int headerEnd = Math.max(s.indexOf("end_header"), s.indexOf("\nDATA"));
                 int region = Math.min(s.length(), headerEnd > 0 ? headerEnd + 24 : 400);
                 Matcher m = NUMBER.matcher(s);
                 int count = 0;
-                while (m.find() && m.start() < region && count++ < 20) {
+                while (m.find() && m.start() < region && count++ < 25) {
                     for (String edit : numberEdits) {
                         String rep = edit.equals("*1000") ? m.group() + "000" : edit;
-                        feed(e.getKey(), "number '" + m.group() + "' at " + m.start() + " -> " + rep,
-                                (s.substring(0, m.start()) + rep + s.substring(m.end())).getBytes(StandardCharsets.ISO_8859_1));
+                        in.add(new Input("number '" + m.group() + "' at " + m.start() + " -> " + rep,
+                                (s.substring(0, m.start()) + rep + s.substring(m.end())).getBytes(StandardCharsets.ISO_8859_1)));
                     }
                 }
                 Matcher w = WORD.matcher(s.substring(0, region));
                 while (w.find()) {
                     for (String rep : new String[] {"floaty", "", "list", "int8 x"}) {
-                        feed(e.getKey(), "word '" + w.group() + "' at " + w.start() + " -> '" + rep + "'",
-                                (s.substring(0, w.start()) + rep + s.substring(w.end())).getBytes(StandardCharsets.ISO_8859_1));
+                        in.add(new Input("word '" + w.group() + "' at " + w.start() + " -> '" + rep + "'",
+                                (s.substring(0, w.start()) + rep + s.substring(w.end())).getBytes(StandardCharsets.ISO_8859_1)));
                     }
                 }
                 // lines removed or doubled
@@ -182,10 +219,11 @@ class FormatMutationTest {
                 int off = 0;
                 for (String line : lines) {
                     int end = Math.min(off + line.length() + 1, s.length());
-                    feed(e.getKey(), "line removed at " + off, (s.substring(0, off) + s.substring(end)).getBytes(StandardCharsets.ISO_8859_1));
-                    feed(e.getKey(), "line doubled at " + off, (s.substring(0, end) + s.substring(off)).getBytes(StandardCharsets.ISO_8859_1));
+                    in.add(new Input("line removed at " + off, (s.substring(0, off) + s.substring(end)).getBytes(StandardCharsets.ISO_8859_1)));
+                    in.add(new Input("line doubled at " + off, (s.substring(0, end) + s.substring(off)).getBytes(StandardCharsets.ISO_8859_1)));
                     off = end;
                 }
+                feed(e.getKey(), in);
             }));
         }
         return tests;

@@ -342,10 +342,12 @@ public final class PlyReader {
             Object[] arrays = new Object[np];
             int[][] offsets = new int[np][];
             int[] fill = new int[np];
+            String[] what = new String[np];
             for (int k = 0; k < np; k++) {
                 PlyProperty p = props.get(k);
                 types[k] = p.type();
                 ctypes[k] = p.countType();
+                what[k] = (p.isList() ? "list " : "property ") + p.name();
                 if (p.isList()) {
                     offsets[k] = new int[n + 1];
                     arrays[k] = TypedArrays.allocate(p.type(), (int) Math.max(16, Math.min(3L * n, remain / 2)));
@@ -360,10 +362,10 @@ public final class PlyReader {
                 for (int k = 0; k < np; k++) {
                     PlyType t = types[k];
                     if (ctypes[k] == null) {
-                        sc.token("property " + props.get(k).name());
+                        sc.token(what[k]);
                         store(sc, t, arrays[k], r);
                     } else {
-                        long c = sc.nextLong("list length of " + props.get(k).name(), 0, ctypes[k].max());
+                        long c = sc.nextLong(what[k], 0, ctypes[k].max());
                         if (c > (sc.end() - sc.position() + 1) / 2) throw sc.error("list " + props.get(k).name() + " of " + c + " items runs past the end of the file");
                         int f = fill[k];
                         if (f + c > MAX_COUNT) throw sc.error("list " + props.get(k).name() + " holds too many items");
@@ -371,7 +373,7 @@ public final class PlyReader {
                         int cap = TypedArrays.length(a);
                         if (f + c > cap) a = arrays[k] = TypedArrays.resize(a, (int) Math.max(f + c, Math.min(2L * cap, MAX_COUNT)));
                         for (int j = 0; j < c; j++) {
-                            sc.token("item " + j + " of list " + props.get(k).name());
+                            sc.token(what[k]);
                             store(sc, t, a, f + j);
                         }
                         fill[k] = f + (int) c;

@@ -35,13 +35,23 @@ public final class TextScanner {
     private String context = "";
     private boolean hashComments;
 
+    /** A window of the data copied to the heap: plain array reads are fast even before the JIT warms up. */
+    private final byte[] win;
+    private long winStart;
+    private int winLen;
+
     public TextScanner(Path file, MemorySegment seg, long start, long end, long firstLine) {
         this.file = file;
         this.seg = seg;
         this.pos = start;
         this.end = end;
         this.line = firstLine;
+        this.win = new byte[(int) Math.min(Math.max(0, end - start) + 16, 1 << 20)];
+        this.winStart = start;
+        this.start0 = start;
     }
+
+    private final long start0;
 
     /** Treat {@code #} to end of line as a comment, wherever blank space is skipped. */
     public TextScanner hashComments(boolean on) {
@@ -75,7 +85,20 @@ public final class TextScanner {
     }
 
     private byte at(long i) {
-        return seg.get(ValueLayout.JAVA_BYTE, i);
+        long r = i - winStart;
+        if (r >= 0 && r < winLen) return win[(int) r];
+        return refill(i);
+    }
+
+    /** Moves the window to hold {@code i} and up to 8 KiB before it (a token being parsed). */
+    private byte refill(long i) {
+        if (i < start0 || i >= end) throw new IndexOutOfBoundsException("position " + i + " outside the data");
+        long s = end - start0 <= win.length ? start0 : Math.max(start0, i - 8192);
+        int len = (int) Math.min(win.length, end - s);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, s, win, 0, len);
+        winStart = s;
+        winLen = len;
+        return win[(int) (i - s)];
     }
 
     private static boolean space(byte b) {
