@@ -35,7 +35,7 @@ public final class FileSummaries {
                 PcdIO.Result r = PcdIO.read(file);
                 PcdIO.Header h = r.header();
                 List<String> ps = new ArrayList<>();
-                for (PcdIO.Field f : h.fields()) ps.add(f.type() + f.size() * 8 + (f.count() > 1 ? "[" + f.count() + "]" : "") + " " + f.name());
+                for (PcdIO.Field f : h.fields()) ps.add(String.valueOf(f.type()) + (f.size() * 8) + (f.count() > 1 ? "[" + f.count() + "]" : "") + " " + f.name());
                 List<FileSummary.Element> els = List.of(new FileSummary.Element("point", h.points(), ps));
                 List<String> notes = new ArrayList<>();
                 notes.add("WIDTH " + h.width() + " HEIGHT " + h.height());
