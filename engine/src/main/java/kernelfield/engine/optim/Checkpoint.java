@@ -18,7 +18,7 @@ import java.util.Set;
 import kernelfield.engine.io.AtomicFiles;
 import kernelfield.engine.io.KfFormatException;
 import kernelfield.engine.optim.internal.LeInput;
-import kernelfield.engine.optim.internal.LeOutput;
+import kernelfield.engine.io.internal.LeOutput;
 
 /**
  * A training checkpoint: every parameter block with its Adam moments and step count, the training

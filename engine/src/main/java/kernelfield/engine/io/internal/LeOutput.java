@@ -5,51 +5,101 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
 
-/** A little-endian binary writer with a 64 KiB buffer; {@link #flush} before the stream closes. */
+/**
+ * A little-endian binary writer with a 64 KiB buffer that keeps a CRC-32 of everything written;
+ * {@link #flush} before the stream closes. Used by the COLMAP binary writer and checkpoints.
+ */
 public final class LeOutput {
     private final OutputStream out;
+    private final CRC32 crc = new CRC32();
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private long written;
 
     public LeOutput(OutputStream out) {
         this.out = out;
     }
 
-    private void room(int n) throws IOException {
+    private void ensure(int n) throws IOException {
         if (buf.remaining() < n) flush();
     }
 
-    public void u8(int v) throws IOException {
-        room(1);
-        buf.put((byte) v);
+    /** Writes the buffered bytes through to the stream. */
+    public void flush() throws IOException {
+        if (buf.position() > 0) {
+            crc.update(buf.array(), 0, buf.position());
+            out.write(buf.array(), 0, buf.position());
+            written += buf.position();
+            buf.clear();
+        }
     }
 
-    public void i32(int v) throws IOException {
-        room(4);
-        buf.putInt(v);
+    public void bytes(byte[] b) throws IOException {
+        int off = 0;
+        while (off < b.length) {
+            ensure(1);
+            int n = Math.min(buf.remaining(), b.length - off);
+            buf.put(b, off, n);
+            off += n;
+        }
     }
 
-    public void i64(long v) throws IOException {
-        room(8);
-        buf.putLong(v);
+    public void u8(int x) throws IOException {
+        ensure(1);
+        buf.put((byte) x);
     }
 
-    public void f64(double v) throws IOException {
-        room(8);
-        buf.putDouble(v);
+    public void i32(int x) throws IOException {
+        ensure(4);
+        buf.putInt(x);
     }
 
-    /** UTF-8 bytes then a NUL. */
-    public void cString(String s) throws IOException {
+    public void i64(long x) throws IOException {
+        ensure(8);
+        buf.putLong(x);
+    }
+
+    public void f64(double x) throws IOException {
+        ensure(8);
+        buf.putDouble(x);
+    }
+
+    /** A string: int32 byte length, then UTF-8 bytes. */
+    public void string(String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        flush();
-        out.write(b);
+        i32(b.length);
+        bytes(b);
+    }
+
+    /** UTF-8 bytes then a NUL (C string). */
+    public void cString(String s) throws IOException {
+        bytes(s.getBytes(StandardCharsets.UTF_8));
         u8(0);
     }
 
-    public void flush() throws IOException {
-        buf.flip();
-        out.write(buf.array(), 0, buf.limit());
-        buf.clear();
+    /** {@code n} floats from {@code a[off..off+n)}, float32 little-endian. */
+    public void floats(float[] a, int off, int n) throws IOException {
+        int i = off;
+        int end = off + n;
+        while (i < end) {
+            ensure(4);
+            int k = Math.min(buf.remaining() / 4, end - i);
+            buf.asFloatBuffer().put(a, i, k);
+            buf.position(buf.position() + 4 * k);
+            i += k;
+        }
+    }
+
+    /** The CRC-32 of all bytes written so far (flushes). */
+    public int crc() throws IOException {
+        flush();
+        return (int) crc.getValue();
+    }
+
+    /** Bytes written so far (flushes). */
+    public long written() throws IOException {
+        flush();
+        return written;
     }
 }
