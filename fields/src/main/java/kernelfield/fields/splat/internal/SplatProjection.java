@@ -50,7 +50,7 @@ public final class SplatProjection {
         sMul = f.kernel == FrameBuffers.GES_SCALED ? 2 * shapeSig : 1.0;
         phiV = f.kernel == FrameBuffers.GES ? 2 * shapeSig : 1.0;
         for (int k = 0; k < 3; k++) {
-            expS[k] = Math.exp(logScales[3 * i + k]);
+            expS[k] = StrictMath.exp(logScales[3 * i + k]);
             s[k] = expS[k] * sMul;
         }
         double w0 = quats[4 * i], x0 = quats[4 * i + 1], y0 = quats[4 * i + 2], z0 = quats[4 * i + 3];
@@ -148,7 +148,7 @@ public final class SplatProjection {
             double lambda = mid + Math.sqrt(Math.max(0.1, mid * mid - det2));
             double mult = 3.0;
             if (f.kernel == FrameBuffers.GES) {
-                mult = Math.min(6.0, Math.max(3.0, Math.sqrt(2 * Math.pow(Math.log(255.0), 1.0 / phiV))));
+                mult = Math.min(6.0, Math.max(3.0, Math.sqrt(2 * StrictMath.pow(StrictMath.log(255.0), 1.0 / phiV))));
             }
             int rad = (int) Math.ceil(mult * Math.sqrt(lambda));
             double px = f.fx * u + f.cx, py = f.fy * v + f.cy;
@@ -219,7 +219,7 @@ public final class SplatProjection {
                 continue;
             }
             if (!project(f, i, means, logScales, quats, opLogits, shape)) continue; // cannot happen: same inputs
-            f.meanGradNorm[i] = (float) Math.hypot(gmx * 0.5 * f.width, gmy * 0.5 * f.height);
+            f.meanGradNorm[i] = (float) StrictMath.hypot(gmx * 0.5 * f.width, gmy * 0.5 * f.height);
             double dmx = 0, dmy = 0, dmz = 0;
             // colour and SH
             int bits = f.clampBits[i];
@@ -366,6 +366,6 @@ public final class SplatProjection {
     }
 
     private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
+        return 1 / (1 + StrictMath.exp(-x));
     }
 }

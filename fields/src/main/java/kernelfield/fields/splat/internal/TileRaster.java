@@ -86,16 +86,21 @@ public final class TileRaster {
             cb[j] = f.colB[i];
             ph[j] = f.phi[i];
             dz[j] = f.depth[i];
-            double lv = Math.log(255.0 * o);
-            double pm = ges ? (lv > 0 ? Math.pow(lv, 1.0 / f.phi[i]) : -1) : lv;
+            double lv = StrictMath.log(255.0 * o);
+            double pm = ges ? (lv > 0 ? StrictMath.pow(lv, 1.0 / f.phi[i]) : -1) : lv;
             pmax[j] = pm > 0 ? (float) (pm * 1.001 + 1e-3) : -1f;
         }
         return count;
     }
 
     private static FloatVector kernel(FloatVector p, boolean ges, float phi) {
-        FloatVector e = ges ? p.lanewise(VectorOperators.POW, phi) : p;
-        return e.neg().lanewise(VectorOperators.EXP);
+        return VecMath.exp((ges ? pow(p, phi) : p).neg());
+    }
+
+    /** {@code p^phi} for {@code p >= 0}, {@code phi > 0}; 0 at {@code p = 0}. */
+    private static FloatVector pow(FloatVector p, float phi) {
+        FloatVector r = VecMath.exp(VecMath.logPositive(p.max(1e-30f)).mul(phi));
+        return r.blend(0f, p.compare(VectorOperators.EQ, 0f));
     }
 
     /** Renders tile {@code tile} into {@code f.image}, {@code f.transmittance} (and {@code f.depthImage}). */
@@ -243,15 +248,15 @@ public final class TileRaster {
                     rg = a.mul(cGj).add(oneMinusA.mul(rg));
                     rb = a.mul(cBj).add(oneMinusA.mul(rb));
                     int e = (start + j) * FrameBuffers.STRIDE;
-                    eg[e + 6] += wgt.mul(dR).reduceLanes(VectorOperators.ADD);
-                    eg[e + 7] += wgt.mul(dG).reduceLanes(VectorOperators.ADD);
-                    eg[e + 8] += wgt.mul(dB).reduceLanes(VectorOperators.ADD);
+                    eg[e + 6] += VecMath.sum(wgt.mul(dR));
+                    eg[e + 7] += VecMath.sum(wgt.mul(dG));
+                    eg[e + 8] += VecMath.sum(wgt.mul(dB));
                     float oj = op[j];
                     VectorMask<Float> free = g.mul(oj).compare(VectorOperators.LT, ALPHA_MAX)
                             .and(a.compare(VectorOperators.GT, 0f));
                     if (!free.anyTrue()) continue;
                     FloatVector dAlphaFree = zero.blend(dAlpha, free);
-                    eg[e + 5] += dAlphaFree.mul(g).reduceLanes(VectorOperators.ADD);
+                    eg[e + 5] += VecMath.sum(dAlphaFree.mul(g));
                     FloatVector dg = dAlphaFree.mul(oj);
                     float dy = my[j] - pyc;
                     FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
@@ -259,18 +264,18 @@ public final class TileRaster {
                     if (ges) {
                         FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
                         float phj = ph[j];
-                        FloatVector pp = p.lanewise(VectorOperators.POW, phj);
+                        FloatVector pp = pow(p, phj);
                         FloatVector gdg = g.mul(dg).neg();
                         dpw = gdg.mul(pp).mul(phj).div(p.max(P_EPS));
-                        FloatVector lnp = p.max(1e-30f).lanewise(VectorOperators.LOG);
-                        eg[e + 9] += gdg.mul(pp).mul(lnp).reduceLanes(VectorOperators.ADD);
+                        FloatVector lnp = VecMath.logPositive(p.max(1e-30f));
+                        eg[e + 9] += VecMath.sum(gdg.mul(pp).mul(lnp));
                     } else {
                         dpw = g.mul(dg).neg();
                     }
-                    float s0 = dpw.reduceLanes(VectorOperators.ADD);
+                    float s0 = VecMath.sum(dpw);
                     FloatVector dpx = dpw.mul(dx);
-                    float s1 = dpx.reduceLanes(VectorOperators.ADD);
-                    float s2 = dpx.mul(dx).reduceLanes(VectorOperators.ADD);
+                    float s1 = VecMath.sum(dpx);
+                    float s2 = VecMath.sum(dpx.mul(dx));
                     float a2 = 2f * hA[j], b2 = bb[j], c2 = 2f * hC[j];
                     eg[e] += a2 * s1 + b2 * dy * s0;
                     eg[e + 1] += b2 * s1 + c2 * dy * s0;
