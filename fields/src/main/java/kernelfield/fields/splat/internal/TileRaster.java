@@ -1,8 +1,10 @@
 package kernelfield.fields.splat.internal;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,10 +35,23 @@ public final class TileRaster {
     private int cap;
     private float[] mx = new float[0], my = mx, hA = mx, bb = mx, hC = mx, qy = mx, pmax = mx, op = mx, cr = mx,
             cg = mx, cb = mx, ph = mx, dz = mx;
-    private float[] aBuf = new float[0], tBuf = aBuf, gBuf = aBuf;
+    private float[] aBuf = new float[0], tBuf = aBuf, gBuf = aBuf, vacc = aBuf;
     private int[] act = new int[0];
     private final float[] laneOff = new float[L];
-    private final float[] outR = new float[L], outG = new float[L], outB = new float[L];
+    private final float[] outR = new float[L], outG = new float[L], outB = new float[L], outT = new float[L],
+            outD = new float[L];
+    /** Per-entry vector accumulators of the backward: sums of dL/dp, dL/dp dx, dL/dp dx^2, dL/dp dy,
+     *  dL/dp dx dy, dL/dp dy^2, colour r g b, opacity, phi. */
+    static final int NACC = 11;
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_512.length() == L ? IntVector.SPECIES_512
+            : L == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693145751953125f;
+    private static final float LN2_LO = 1.42860682030941723212e-6f;
+    private static final VectorShuffle<Float> BF8 = VectorShuffle.fromOp(SP, i -> i ^ (L >= 16 ? 8 : 0));
+    private static final VectorShuffle<Float> BF4 = VectorShuffle.fromOp(SP, i -> i ^ (L >= 8 ? 4 : 0));
+    private static final VectorShuffle<Float> BF2 = VectorShuffle.fromOp(SP, i -> i ^ 2);
+    private static final VectorShuffle<Float> BF1 = VectorShuffle.fromOp(SP, i -> i ^ 1);
 
     public TileRaster() {
         for (int i = 0; i < L; i++) laneOff[i] = i + 0.5f;
@@ -62,6 +77,7 @@ public final class TileRaster {
         tBuf = new float[c * L];
         gBuf = new float[c * L];
         act = new int[c];
+        vacc = new float[c * NACC * L];
         cap = c;
     }
 
@@ -93,8 +109,9 @@ public final class TileRaster {
         return count;
     }
 
-    private static FloatVector kernel(FloatVector p, boolean ges, float phi) {
-        return VecMath.exp((ges ? pow(p, phi) : p).neg());
+    /** The GES kernel {@code exp(-p^phi)}; not inlined by hand (GES is the slower path). */
+    private static FloatVector gesKernel(FloatVector p, float phi) {
+        return VecMath.expNeg(pow(p, phi));
     }
 
     /** {@code p^phi} for {@code p >= 0}, {@code phi > 0}; 0 at {@code p = 0}. */
@@ -110,58 +127,78 @@ public final class TileRaster {
         int x0 = (tile % f.tilesX) * FrameBuffers.TILE, y0 = (tile / f.tilesX) * FrameBuffers.TILE;
         int rows = Math.min(FrameBuffers.TILE, h - y0);
         boolean ges = f.kernel == FrameBuffers.GES;
-        boolean depthOn = f.depthOn;
-        FloatVector one = FloatVector.broadcast(SP, 1f);
-        FloatVector zero = FloatVector.zero(SP);
-        FloatVector lanes = FloatVector.fromArray(SP, laneOff, 0);
+        float[] img = f.image;
         for (int row = 0; row < rows; row++) {
             int y = y0 + row;
-            float pyc = y + 0.5f;
             for (int seg = 0; seg < SEGS; seg++) {
                 int xs = x0 + seg * L;
                 if (xs >= w) break;
-                VectorMask<Float> valid = SP.indexInRange(xs, w);
-                FloatVector px = lanes.add((float) xs);
-                FloatVector t = one, sr = zero, sg = zero, sb = zero, sd = zero;
-                VectorMask<Float> live = valid;
-                for (int j = 0; j < count; j++) {
-                    float dy = my[j] - pyc;
-                    if (dy * dy * qy[j] > pmax[j]) continue;
-                    FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
-                    FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
-                    FloatVector g = kernel(p, ges, ph[j]);
-                    FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
-                    VectorMask<Float> m = a.compare(VectorOperators.GE, ALPHA_MIN).and(live);
-                    if (!m.anyTrue()) continue;
-                    FloatVector tt = t.mul(one.sub(a));
-                    VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
-                    if (stop.anyTrue()) {
-                        live = live.andNot(stop);
-                        m = m.andNot(stop);
-                    }
-                    FloatVector wgt = a.mul(t);
-                    sr = sr.add(wgt.mul(cr[j]), m);
-                    sg = sg.add(wgt.mul(cg[j]), m);
-                    sb = sb.add(wgt.mul(cb[j]), m);
-                    if (depthOn) sd = sd.add(wgt.mul(dz[j]), m);
-                    t = t.blend(tt, m);
-                    if (!live.anyTrue()) break;
-                }
-                int pix = y * w + xs;
-                t.intoArray(f.transmittance, pix, valid);
-                if (depthOn) sd.intoArray(f.depthImage, pix, valid);
-                sr.add(t.mul(f.bgR)).intoArray(outR, 0);
-                sg.add(t.mul(f.bgG)).intoArray(outG, 0);
-                sb.add(t.mul(f.bgB)).intoArray(outB, 0);
                 int nv = Math.min(L, w - xs);
-                float[] img = f.image;
+                composite(count, xs, y + 0.5f, nv, ges, f.depthOn);
+                int pix = y * w + xs;
+                System.arraycopy(outT, 0, f.transmittance, pix, nv);
+                if (f.depthOn) System.arraycopy(outD, 0, f.depthImage, pix, nv);
+                float bgR = f.bgR, bgG = f.bgG, bgB = f.bgB;
                 for (int l = 0, o = 3 * pix; l < nv; l++, o += 3) {
-                    img[o] = outR[l];
-                    img[o + 1] = outG[l];
-                    img[o + 2] = outB[l];
+                    float t = outT[l];
+                    img[o] = outR[l] + t * bgR;
+                    img[o + 1] = outG[l] + t * bgG;
+                    img[o + 2] = outB[l] + t * bgB;
                 }
             }
         }
+    }
+
+    /**
+     * Composites the {@code count} loaded splats over the {@code nv} pixels from column {@code xs} of
+     * the row at centre height {@code pyc}; writes the sums to outR/G/B/D and transmittance to outT.
+     */
+    private void composite(int count, int xs, float pyc, int nv, boolean ges, boolean depthOn) {
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        FloatVector zero = FloatVector.zero(SP);
+        FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
+        FloatVector t = one, sr = zero, sg = zero, sb = zero, sd = zero;
+        VectorMask<Float> live = SP.indexInRange(0, nv);
+        for (int j = 0; j < count; j++) {
+            float dy = my[j] - pyc;
+            if (dy * dy * qy[j] > pmax[j]) continue;
+            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
+            FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
+            FloatVector g;
+            if (ges) {
+                g = gesKernel(p, ph[j]);
+            } else {
+                // exp(-p), by hand (see VecMath.expNeg: the same operations)
+                FloatVector pc = p.min(87f);
+                IntVector k = (IntVector) pc.mul(LOG2E).add(0.5f).convert(VectorOperators.F2I, 0);
+                FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+                FloatVector r = kf.mul(LN2_HI).sub(pc).add(kf.mul(LN2_LO));
+                FloatVector e = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r)
+                        .add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+                g = e.mul(k.neg().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            }
+            FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
+            VectorMask<Float> m = a.compare(VectorOperators.GE, ALPHA_MIN).and(live);
+            if (!m.anyTrue()) continue;
+            FloatVector tt = t.mul(one.sub(a));
+            VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
+            if (stop.anyTrue()) {
+                live = live.andNot(stop);
+                m = m.andNot(stop);
+            }
+            FloatVector wgt = a.mul(t);
+            sr = sr.add(wgt.mul(cr[j]), m);
+            sg = sg.add(wgt.mul(cg[j]), m);
+            sb = sb.add(wgt.mul(cb[j]), m);
+            if (depthOn) sd = sd.add(wgt.mul(dz[j]), m);
+            t = t.blend(tt, m);
+            if (!live.anyTrue()) break;
+        }
+        t.intoArray(outT, 0);
+        sr.intoArray(outR, 0);
+        sg.intoArray(outG, 0);
+        sb.intoArray(outB, 0);
+        if (depthOn) sd.intoArray(outD, 0);
     }
 
     /**
@@ -171,119 +208,177 @@ public final class TileRaster {
     public void backward(FrameBuffers f, int tile) {
         int count = load(f, tile);
         int start = f.tileStart[tile];
-        float[] eg = f.entryGrad;
-        java.util.Arrays.fill(eg, start * FrameBuffers.STRIDE, (start + count) * FrameBuffers.STRIDE, 0f);
         if (count == 0) return;
+        java.util.Arrays.fill(vacc, 0, count * NACC * L, 0f);
         int w = f.width, h = f.height, plane = w * h;
         int x0 = (tile % f.tilesX) * FrameBuffers.TILE, y0 = (tile / f.tilesX) * FrameBuffers.TILE;
         int rows = Math.min(FrameBuffers.TILE, h - y0);
         boolean ges = f.kernel == FrameBuffers.GES;
-        FloatVector one = FloatVector.broadcast(SP, 1f);
-        FloatVector zero = FloatVector.zero(SP);
-        FloatVector lanes = FloatVector.fromArray(SP, laneOff, 0);
         float[] dp = f.dPlanar;
         for (int row = 0; row < rows; row++) {
             int y = y0 + row;
-            float pyc = y + 0.5f;
             for (int seg = 0; seg < SEGS; seg++) {
                 int xs = x0 + seg * L;
                 if (xs >= w) break;
-                VectorMask<Float> valid = SP.indexInRange(xs, w);
-                FloatVector px = lanes.add((float) xs);
+                int nv = Math.min(L, w - xs);
                 int pix = y * w + xs;
-                FloatVector dR = FloatVector.fromArray(SP, dp, pix, valid);
-                FloatVector dG = FloatVector.fromArray(SP, dp, plane + pix, valid);
-                FloatVector dB = FloatVector.fromArray(SP, dp, 2 * plane + pix, valid);
-                if (!dR.compare(VectorOperators.NE, 0f).or(dG.compare(VectorOperators.NE, 0f))
-                        .or(dB.compare(VectorOperators.NE, 0f)).anyTrue()) {
-                    continue;
-                }
-                // forward sweep: record alpha, transmittance in front, kernel value
-                FloatVector t = one;
-                VectorMask<Float> live = valid;
-                int n = 0;
-                for (int j = 0; j < count; j++) {
-                    float dy = my[j] - pyc;
-                    if (dy * dy * qy[j] > pmax[j]) continue;
-                    FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
-                    FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
-                    FloatVector g = kernel(p, ges, ph[j]);
-                    FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
-                    VectorMask<Float> m = a.compare(VectorOperators.GE, ALPHA_MIN).and(live);
-                    if (!m.anyTrue()) continue;
-                    FloatVector tt = t.mul(one.sub(a));
-                    VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
-                    if (stop.anyTrue()) {
-                        live = live.andNot(stop);
-                        m = m.andNot(stop);
-                        if (!m.anyTrue()) {
-                            if (!live.anyTrue()) break;
-                            continue;
-                        }
+                boolean any = false;
+                for (int l = 0; l < nv; l++) {
+                    if (dp[pix + l] != 0 || dp[plane + pix + l] != 0 || dp[2 * plane + pix + l] != 0) {
+                        any = true;
+                        break;
                     }
-                    int o = n * L;
-                    zero.blend(a, m).intoArray(aBuf, o);
-                    t.intoArray(tBuf, o);
-                    g.intoArray(gBuf, o);
-                    act[n++] = j;
-                    t = t.blend(tt, m);
-                    if (!live.anyTrue()) break;
                 }
-                // back-to-front sweep; R = colour seen just behind the current splat
-                FloatVector rr = FloatVector.broadcast(SP, f.bgR);
-                FloatVector rg = FloatVector.broadcast(SP, f.bgG);
-                FloatVector rb = FloatVector.broadcast(SP, f.bgB);
-                for (int k = n - 1; k >= 0; k--) {
-                    int j = act[k];
-                    int o = k * L;
-                    FloatVector a = FloatVector.fromArray(SP, aBuf, o);
-                    FloatVector tv = FloatVector.fromArray(SP, tBuf, o);
-                    FloatVector g = FloatVector.fromArray(SP, gBuf, o);
-                    float cRj = cr[j], cGj = cg[j], cBj = cb[j];
-                    FloatVector wgt = a.mul(tv);
-                    FloatVector dAlpha = dR.mul(rr.neg().add(cRj)).add(dG.mul(rg.neg().add(cGj)))
-                            .add(dB.mul(rb.neg().add(cBj))).mul(tv);
-                    FloatVector oneMinusA = one.sub(a);
-                    rr = a.mul(cRj).add(oneMinusA.mul(rr));
-                    rg = a.mul(cGj).add(oneMinusA.mul(rg));
-                    rb = a.mul(cBj).add(oneMinusA.mul(rb));
-                    int e = (start + j) * FrameBuffers.STRIDE;
-                    eg[e + 6] += VecMath.sum(wgt.mul(dR));
-                    eg[e + 7] += VecMath.sum(wgt.mul(dG));
-                    eg[e + 8] += VecMath.sum(wgt.mul(dB));
-                    float oj = op[j];
-                    VectorMask<Float> free = g.mul(oj).compare(VectorOperators.LT, ALPHA_MAX)
-                            .and(a.compare(VectorOperators.GT, 0f));
-                    if (!free.anyTrue()) continue;
-                    FloatVector dAlphaFree = zero.blend(dAlpha, free);
-                    eg[e + 5] += VecMath.sum(dAlphaFree.mul(g));
-                    FloatVector dg = dAlphaFree.mul(oj);
-                    float dy = my[j] - pyc;
-                    FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
-                    FloatVector dpw;
-                    if (ges) {
-                        FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
-                        float phj = ph[j];
-                        FloatVector pp = pow(p, phj);
-                        FloatVector gdg = g.mul(dg).neg();
-                        dpw = gdg.mul(pp).mul(phj).div(p.max(P_EPS));
-                        FloatVector lnp = VecMath.logPositive(p.max(1e-30f));
-                        eg[e + 9] += VecMath.sum(gdg.mul(pp).mul(lnp));
-                    } else {
-                        dpw = g.mul(dg).neg();
-                    }
-                    float s0 = VecMath.sum(dpw);
-                    FloatVector dpx = dpw.mul(dx);
-                    float s1 = VecMath.sum(dpx);
-                    float s2 = VecMath.sum(dpx.mul(dx));
-                    float a2 = 2f * hA[j], b2 = bb[j], c2 = 2f * hC[j];
-                    eg[e] += a2 * s1 + b2 * dy * s0;
-                    eg[e + 1] += b2 * s1 + c2 * dy * s0;
-                    eg[e + 2] += 0.5f * s2;
-                    eg[e + 3] += dy * s1;
-                    eg[e + 4] += 0.5f * dy * dy * s0;
-                }
+                if (!any) continue;
+                int n = sweepForward(count, xs, y + 0.5f, nv, ges);
+                sweepBackward(n, xs, y + 0.5f, nv, ges, dp, pix, plane, f.bgR, f.bgG, f.bgB);
             }
         }
+        reduce(count, f.entryGrad, start);
+    }
+
+    /** The forward sweep of one pixel run, recording alpha, transmittance in front and kernel value. */
+    private int sweepForward(int count, int xs, float pyc, int nv, boolean ges) {
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        FloatVector zero = FloatVector.zero(SP);
+        FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
+        FloatVector t = one;
+        VectorMask<Float> live = SP.indexInRange(0, nv);
+        int n = 0;
+        for (int j = 0; j < count; j++) {
+            float dy = my[j] - pyc;
+            if (dy * dy * qy[j] > pmax[j]) continue;
+            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
+            FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
+            FloatVector g;
+            if (ges) {
+                g = gesKernel(p, ph[j]);
+            } else {
+                FloatVector pc = p.min(87f);
+                IntVector k = (IntVector) pc.mul(LOG2E).add(0.5f).convert(VectorOperators.F2I, 0);
+                FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+                FloatVector r = kf.mul(LN2_HI).sub(pc).add(kf.mul(LN2_LO));
+                FloatVector e = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r)
+                        .add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+                g = e.mul(k.neg().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            }
+            FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
+            VectorMask<Float> m = a.compare(VectorOperators.GE, ALPHA_MIN).and(live);
+            if (!m.anyTrue()) continue;
+            FloatVector tt = t.mul(one.sub(a));
+            VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
+            if (stop.anyTrue()) {
+                live = live.andNot(stop);
+                m = m.andNot(stop);
+                if (!m.anyTrue()) {
+                    if (!live.anyTrue()) break;
+                    continue;
+                }
+            }
+            int o = n * L;
+            zero.blend(a, m).intoArray(aBuf, o);
+            t.intoArray(tBuf, o);
+            g.intoArray(gBuf, o);
+            act[n++] = j;
+            t = t.blend(tt, m);
+            if (!live.anyTrue()) break;
+        }
+        return n;
+    }
+
+    /** The back-to-front sweep of one pixel run; adds into the per-entry vector accumulators. */
+    private void sweepBackward(int n, int xs, float pyc, int nv, boolean ges, float[] dp, int pix, int plane,
+                               float bgR, float bgG, float bgB) {
+        VectorMask<Float> valid = SP.indexInRange(0, nv);
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        FloatVector zero = FloatVector.zero(SP);
+        FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
+        FloatVector dR = FloatVector.fromArray(SP, dp, pix, valid);
+        FloatVector dG = FloatVector.fromArray(SP, dp, plane + pix, valid);
+        FloatVector dB = FloatVector.fromArray(SP, dp, 2 * plane + pix, valid);
+        FloatVector rr = FloatVector.broadcast(SP, bgR);
+        FloatVector rg = FloatVector.broadcast(SP, bgG);
+        FloatVector rb = FloatVector.broadcast(SP, bgB);
+        float[] acc = vacc;
+        for (int k = n - 1; k >= 0; k--) {
+            int j = act[k];
+            int o = k * L;
+            FloatVector a = FloatVector.fromArray(SP, aBuf, o);
+            FloatVector tv = FloatVector.fromArray(SP, tBuf, o);
+            FloatVector g = FloatVector.fromArray(SP, gBuf, o);
+            float cRj = cr[j], cGj = cg[j], cBj = cb[j];
+            FloatVector wgt = a.mul(tv);
+            FloatVector dAlpha = dR.mul(rr.neg().add(cRj)).add(dG.mul(rg.neg().add(cGj)))
+                    .add(dB.mul(rb.neg().add(cBj))).mul(tv);
+            FloatVector oneMinusA = one.sub(a);
+            rr = a.mul(cRj).add(oneMinusA.mul(rr));
+            rg = a.mul(cGj).add(oneMinusA.mul(rg));
+            rb = a.mul(cBj).add(oneMinusA.mul(rb));
+            int e = j * NACC * L;
+            FloatVector.fromArray(SP, acc, e + 6 * L).add(wgt.mul(dR)).intoArray(acc, e + 6 * L);
+            FloatVector.fromArray(SP, acc, e + 7 * L).add(wgt.mul(dG)).intoArray(acc, e + 7 * L);
+            FloatVector.fromArray(SP, acc, e + 8 * L).add(wgt.mul(dB)).intoArray(acc, e + 8 * L);
+            float oj = op[j];
+            VectorMask<Float> free = g.mul(oj).compare(VectorOperators.LT, ALPHA_MAX)
+                    .and(a.compare(VectorOperators.GT, 0f));
+            if (!free.anyTrue()) continue;
+            FloatVector dAlphaFree = zero.blend(dAlpha, free);
+            FloatVector.fromArray(SP, acc, e + 9 * L).add(dAlphaFree.mul(g)).intoArray(acc, e + 9 * L);
+            FloatVector dg = dAlphaFree.mul(oj);
+            float dy = my[j] - pyc;
+            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
+            FloatVector dpw;
+            if (ges) {
+                FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
+                float phj = ph[j];
+                FloatVector pp = pow(p, phj);
+                FloatVector gdg = g.mul(dg).neg();
+                dpw = gdg.mul(pp).mul(phj).div(p.max(P_EPS));
+                FloatVector lnp = VecMath.logPositive(p.max(1e-30f));
+                FloatVector.fromArray(SP, acc, e + 10 * L).add(gdg.mul(pp).mul(lnp)).intoArray(acc, e + 10 * L);
+            } else {
+                dpw = g.mul(dg).neg();
+            }
+            FloatVector dpx = dpw.mul(dx);
+            FloatVector dpy = dpw.mul(dy);
+            FloatVector.fromArray(SP, acc, e).add(dpw).intoArray(acc, e);
+            FloatVector.fromArray(SP, acc, e + L).add(dpx).intoArray(acc, e + L);
+            FloatVector.fromArray(SP, acc, e + 2 * L).add(dpx.mul(dx)).intoArray(acc, e + 2 * L);
+            FloatVector.fromArray(SP, acc, e + 3 * L).add(dpy).intoArray(acc, e + 3 * L);
+            FloatVector.fromArray(SP, acc, e + 4 * L).add(dpx.mul(dy)).intoArray(acc, e + 4 * L);
+            FloatVector.fromArray(SP, acc, e + 5 * L).add(dpy.mul(dy)).intoArray(acc, e + 5 * L);
+        }
+    }
+
+    /** Sums the lanes of the tile's accumulators (fixed order) into its entries' raster gradients. */
+    private void reduce(int count, float[] eg, int start) {
+        float[] acc = vacc;
+        for (int j = 0; j < count; j++) {
+            int e = j * NACC * L;
+            float s0 = hsum(acc, e), s1 = hsum(acc, e + L), s2 = hsum(acc, e + 2 * L), s3 = hsum(acc, e + 3 * L);
+            float s4 = hsum(acc, e + 4 * L), s5 = hsum(acc, e + 5 * L);
+            float a2 = 2f * hA[j], b2 = bb[j], c2 = 2f * hC[j];
+            int o = (start + j) * FrameBuffers.STRIDE;
+            eg[o] = a2 * s1 + b2 * s3;
+            eg[o + 1] = b2 * s1 + c2 * s3;
+            eg[o + 2] = 0.5f * s2;
+            eg[o + 3] = s4;
+            eg[o + 4] = 0.5f * s5;
+            eg[o + 5] = hsum(acc, e + 9 * L);
+            eg[o + 6] = hsum(acc, e + 6 * L);
+            eg[o + 7] = hsum(acc, e + 7 * L);
+            eg[o + 8] = hsum(acc, e + 8 * L);
+            eg[o + 9] = hsum(acc, e + 10 * L);
+        }
+    }
+
+    /** Sum of {@code L} floats from {@code a[o]}, butterfly order (the same in every compilation tier). */
+    private static float hsum(float[] a, int o) {
+        FloatVector v = FloatVector.fromArray(SP, a, o);
+        if (L >= 16) v = v.add(v.rearrange(BF8));
+        if (L >= 8) v = v.add(v.rearrange(BF4));
+        v = v.add(v.rearrange(BF2));
+        v = v.add(v.rearrange(BF1));
+        return v.lane(0);
     }
 }

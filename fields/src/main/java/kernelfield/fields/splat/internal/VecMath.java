@@ -49,6 +49,17 @@ public final class VecMath {
         return p.mul(scale);
     }
 
+    /** {@code exp(-p)} per lane for {@code p >= 0} (relative error about 1e-7; ~0 beyond 87). */
+    public static FloatVector expNeg(FloatVector p) {
+        FloatVector pc = p.min(87f);
+        IntVector k = (IntVector) pc.mul(LOG2E).add(0.5f).convert(VectorOperators.F2I, 0);
+        FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+        FloatVector r = kf.mul(LN2_HI).sub(pc).add(kf.mul(LN2_LO));
+        FloatVector e = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r)
+                .add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+        return e.mul(k.neg().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
     /** Natural log per lane for positive normal {@code x} (absolute error about 1e-7). */
     public static FloatVector logPositive(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
