@@ -77,7 +77,6 @@ import kernelfield.fields.splat.internal.TileRaster;
  */
 public final class SplatRasterCpu implements AutoCloseable {
     private static final int SPLAT_CHUNK = 1024;
-    private static final boolean PROFILE = Boolean.getBoolean("kf.splat.profile");
 
     private final SplatRasterSettings settings;
     private final int threads;
@@ -157,7 +156,6 @@ public final class SplatRasterCpu implements AutoCloseable {
                 q = gaussians.quaternions().value(), ol = gaussians.opacityLogits().value(),
                 dc = gaussians.shDc().value(), rest = gaussians.shRest().value();
         float[] shape = gaussians.hasShape() && needShape ? gaussians.shape().value() : null;
-        long T0 = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         int chunks = (n + SPLAT_CHUNK - 1) / SPLAT_CHUNK;
         runAll(w -> {
@@ -167,18 +165,13 @@ public final class SplatRasterCpu implements AutoCloseable {
                 p.forward(f, from, Math.min(n, from + SPLAT_CHUNK), means, ls, q, ol, dc, rest, shape);
             }
         });
-
-        long T1 = System.nanoTime();
         bin(f);
-        long T2 = System.nanoTime();
         int tiles = f.tiles();
         AtomicInteger nextTile = new AtomicInteger();
         runAll(w -> {
             TileRaster r = rasters[w];
             for (int t; (t = nextTile.getAndIncrement()) < tiles; ) r.forward(f, t);
         });
-        long T3 = System.nanoTime();
-        if (PROFILE) System.out.printf("  fwd: project %.1f bin %.1f raster %.1f%n", (T1 - T0) / 1e6, (T2 - T1) / 1e6, (T3 - T2) / 1e6);
     }
 
     /** Counts, fills and sorts the per-tile lists. */
@@ -251,14 +244,12 @@ public final class SplatRasterCpu implements AutoCloseable {
             dp[px + p] = dLdImage[o + 1];
             dp[2 * px + p] = dLdImage[o + 2];
         }
-        long T0 = System.nanoTime();
         int tiles = f.tiles();
         AtomicInteger nextTile = new AtomicInteger();
         runAll(w -> {
             TileRaster r = rasters[w];
             for (int t; (t = nextTile.getAndIncrement()) < tiles; ) r.backward(f, t);
         });
-        long T1 = System.nanoTime();
 
         // per-splat sums in entry (= tile) order; each worker owns a range of splats
         int n = f.n, entries = f.entries;
@@ -275,8 +266,6 @@ public final class SplatRasterCpu implements AutoCloseable {
                 for (int k = 0; k < st; k++) sg[a + k] += eg[b + k];
             }
         });
-
-        long T2 = System.nanoTime();
         float[] means = g.means().value(), ls = g.logScales().value(), q = g.quaternions().value(),
                 ol = g.opacityLogits().value(), dc = g.shDc().value(), rest = g.shRest().value();
         boolean needShape = settings.kernel() != SplatKernel.GAUSSIAN;
@@ -295,8 +284,6 @@ public final class SplatRasterCpu implements AutoCloseable {
             }
         });
         frame.backwardDone = true;
-        long T3 = System.nanoTime();
-        if (PROFILE) System.out.printf("  bwd: raster %.1f gather %.1f project %.1f%n", (T1 - T0) / 1e6, (T2 - T1) / 1e6, (T3 - T2) / 1e6);
     }
 
     private interface WorkerTask {
