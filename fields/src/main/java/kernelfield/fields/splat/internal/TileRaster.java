@@ -109,6 +109,23 @@ public final class TileRaster {
         return count;
     }
 
+    /**
+     * Whether splat {@code j} cannot reach the threshold alpha on the run of pixel centres
+     * {@code xs + 0.5 .. xs + L - 0.5} of a row at vertical offset {@code dy}: solves
+     * {@code p(dx) = pmax} for the horizontal offsets (with a small margin). Conservative.
+     */
+    private boolean outsideRun(int j, float dy, int xs) {
+        float a = hA[j], bdy = bb[j] * dy;
+        float disc = bdy * bdy - 4f * a * (hC[j] * dy * dy - pmax[j]);
+        if (disc < 0f) return false; // the row test decides; rounding near 0
+        float root = (float) Math.sqrt(disc);
+        float inv = 0.5f / a;
+        float m = mx[j];
+        // dx = m - px in [(-bdy - root) inv, (-bdy + root) inv]
+        float pxLo = m - (-bdy + root) * inv - 0.01f, pxHi = m - (-bdy - root) * inv + 0.01f;
+        return pxHi < xs + 0.5f || pxLo > xs + L - 0.5f;
+    }
+
     /** The GES kernel {@code exp(-p^phi)}; not inlined by hand (GES is the slower path). */
     private static FloatVector gesKernel(FloatVector p, float phi) {
         return VecMath.expNeg(pow(p, phi));
@@ -162,6 +179,7 @@ public final class TileRaster {
         for (int j = 0; j < count; j++) {
             float dy = my[j] - pyc;
             if (dy * dy * qy[j] > pmax[j]) continue;
+            if (outsideRun(j, dy, xs)) continue;
             FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
             FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
             FloatVector g;
@@ -248,6 +266,7 @@ public final class TileRaster {
         for (int j = 0; j < count; j++) {
             float dy = my[j] - pyc;
             if (dy * dy * qy[j] > pmax[j]) continue;
+            if (outsideRun(j, dy, xs)) continue;
             FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
             FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
             FloatVector g;
