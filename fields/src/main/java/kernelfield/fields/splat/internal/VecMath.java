@@ -3,14 +3,13 @@ package kernelfield.fields.splat.internal;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Reproducible float vector math: exp, log and a horizontal sum built only from IEEE basic
- * operations, conversions, bit operations and lane shuffles, so that the result is the same bit for
+ * Reproducible float vector math: exp, log built only from IEEE basic
+ * operations, conversions and bit operations, so that the result is the same bit for
  * bit whether the code runs interpreted, C1- or C2-compiled. (The Vector API's transcendental
- * {@code lanewise} operations and {@code reduceLanes(ADD)} may differ by an ulp between these, which
+ * {@code lanewise} operations may differ by an ulp between these, which
  * would make results depend on which thread ran which tile.)
  */
 public final class VecMath {
@@ -18,20 +17,10 @@ public final class VecMath {
     }
 
     static final VectorSpecies<Float> SP = TileRaster.SP;
-    private static final int L = SP.length();
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693145751953125f;
     private static final float LN2_LO = 1.42860682030941723212e-6f;
     private static final float[] EXP_POLY = {1f, 1f, 1f / 2, 1f / 6, 1f / 24, 1f / 120, 1f / 720, 1f / 5040};
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] BUTTERFLY = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
-
-    static {
-        for (int k = 0, s = L / 2; s >= 1; s /= 2, k++) {
-            int step = s;
-            BUTTERFLY[k] = VectorShuffle.fromOp(SP, i -> i ^ step);
-        }
-    }
 
     /** {@code exp(x)} per lane (relative error about 1e-7; clamped to {@code [-87, 88]}, so ~0 below). */
     public static FloatVector exp(FloatVector x) {
@@ -74,11 +63,5 @@ public final class VecMath {
         FloatVector poly = s2.mul(1f / 9).add(1f / 7).mul(s2).add(1f / 5).mul(s2).add(1f / 3).mul(s2).add(1f);
         FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
         return ef.mul(LN2_HI).add(s.mul(poly).mul(2f)).add(ef.mul(LN2_LO));
-    }
-
-    /** Sum of the lanes in a fixed order. */
-    public static float sum(FloatVector v) {
-        for (VectorShuffle<Float> s : BUTTERFLY) v = v.add(v.rearrange(s));
-        return v.lane(0);
     }
 }
