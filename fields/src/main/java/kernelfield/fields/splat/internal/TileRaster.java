@@ -1,0 +1,403 @@
+package kernelfield.fields.splat.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Front-to-back compositing of one 16x16 tile, forward and backward, on the Vector API: the lanes
+ * of a vector are adjacent pixels of a tile row. One instance per worker thread (it holds the
+ * tile's gathered splat data and the backward pass's per-pixel scratch); after warm-up it
+ * allocates nothing.
+ *
+ * <p>The forward and the backward's forward sweep run the same float operations in the same order,
+ * so both take identical decisions (skip, clamp, stop) and the backward recomputes each splat's
+ * alpha and the transmittance in front of it exactly; the back-to-front sweep then never divides by
+ * {@code 1 - alpha}.
+ */
+public final class TileRaster {
+    static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED.length() >= FrameBuffers.TILE
+            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+    static final int L = SP.length();
+    static final int SEGS = FrameBuffers.TILE / L;
+    /** Contributions below this alpha are skipped (3DGS). */
+    public static final float ALPHA_MIN = 1f / 255f;
+    /** Alpha is clamped to this (3DGS). */
+    public static final float ALPHA_MAX = 0.99f;
+    /** A pixel stops when its transmittance would fall below this (3DGS). */
+    public static final float T_MIN = 1e-4f;
+    /** Lower bound of p in the derivative of the GES kernel {@code p^phi} (infinite at 0 for phi < 1). */
+    static final float P_EPS = 1e-6f;
+
+    private int cap;
+    private float[] mx = new float[0], my = mx, hA = mx, bb = mx, hC = mx, qy = mx, pmax = mx, op = mx, cr = mx,
+            cg = mx, cb = mx, ph = mx, dz = mx;
+    private float[] aBuf = new float[0], tBuf = aBuf, gBuf = aBuf, vacc = aBuf;
+    private int[] act = new int[0];
+    private final float[] laneOff = new float[L];
+    private final float[] outR = new float[L], outG = new float[L], outB = new float[L], outT = new float[L],
+            outD = new float[L];
+    /** Per-entry vector accumulators of the backward: sums of dL/dp, dL/dp dx, dL/dp dx^2, dL/dp dy,
+     *  dL/dp dx dy, dL/dp dy^2, colour r g b, opacity, phi. */
+    static final int NACC = 11;
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_512.length() == L ? IntVector.SPECIES_512
+            : L == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693145751953125f;
+    private static final float LN2_LO = 1.42860682030941723212e-6f;
+    private static final VectorShuffle<Float> BF8 = VectorShuffle.fromOp(SP, i -> i ^ (L >= 16 ? 8 : 0));
+    private static final VectorShuffle<Float> BF4 = VectorShuffle.fromOp(SP, i -> i ^ (L >= 8 ? 4 : 0));
+    private static final VectorShuffle<Float> BF2 = VectorShuffle.fromOp(SP, i -> i ^ 2);
+    private static final VectorShuffle<Float> BF1 = VectorShuffle.fromOp(SP, i -> i ^ 1);
+
+    public TileRaster() {
+        for (int i = 0; i < L; i++) laneOff[i] = i + 0.5f;
+    }
+
+    private void ensure(int count) {
+        if (count <= cap) return;
+        int c = Math.max(count, cap + cap / 2 + 16);
+        mx = new float[c];
+        my = new float[c];
+        hA = new float[c];
+        bb = new float[c];
+        hC = new float[c];
+        qy = new float[c];
+        pmax = new float[c];
+        op = new float[c];
+        cr = new float[c];
+        cg = new float[c];
+        cb = new float[c];
+        ph = new float[c];
+        dz = new float[c];
+        aBuf = new float[c * L];
+        tBuf = new float[c * L];
+        gBuf = new float[c * L];
+        act = new int[c];
+        vacc = new float[c * NACC * L];
+        cap = c;
+    }
+
+    /** Gathers the tile's sorted splats into the local packed arrays. */
+    private int load(FrameBuffers f, int tile) {
+        int start = f.tileStart[tile], count = f.tileStart[tile + 1] - start;
+        ensure(count);
+        boolean ges = f.kernel == FrameBuffers.GES;
+        for (int j = 0; j < count; j++) {
+            int i = f.entrySplat[start + j];
+            float a = f.conA[i], b = f.conB[i], c = f.conC[i], o = f.opac[i];
+            mx[j] = f.mx[i];
+            my[j] = f.my[i];
+            hA[j] = 0.5f * a;
+            bb[j] = b;
+            hC[j] = 0.5f * c;
+            // smallest p along a row at vertical offset dy is dy^2 * qy
+            qy[j] = Math.max(0f, 0.5f * c - b * b / (2f * a));
+            op[j] = o;
+            cr[j] = f.colR[i];
+            cg[j] = f.colG[i];
+            cb[j] = f.colB[i];
+            ph[j] = f.phi[i];
+            dz[j] = f.depth[i];
+            double lv = StrictMath.log(255.0 * o);
+            double pm = ges ? (lv > 0 ? StrictMath.pow(lv, 1.0 / f.phi[i]) : -1) : lv;
+            pmax[j] = pm > 0 ? (float) (pm * 1.001 + 1e-3) : -1f;
+        }
+        return count;
+    }
+
+    /**
+     * Whether splat {@code j} cannot reach the threshold alpha on the run of pixel centres
+     * {@code xs + 0.5 .. xs + L - 0.5} of a row at vertical offset {@code dy}: solves
+     * {@code p(dx) = pmax} for the horizontal offsets (with a small margin). Conservative.
+     */
+    private boolean outsideRun(int j, float dy, int xs) {
+        float a = hA[j], bdy = bb[j] * dy;
+        float disc = bdy * bdy - 4f * a * (hC[j] * dy * dy - pmax[j]);
+        if (disc < 0f) return false; // the row test decides; rounding near 0
+        float root = (float) Math.sqrt(disc);
+        float inv = 0.5f / a;
+        float m = mx[j];
+        // dx = m - px in [(-bdy - root) inv, (-bdy + root) inv]
+        float pxLo = m - (-bdy + root) * inv - 0.01f, pxHi = m - (-bdy - root) * inv + 0.01f;
+        return pxHi < xs + 0.5f || pxLo > xs + L - 0.5f;
+    }
+
+    /** The GES kernel {@code exp(-p^phi)}; not inlined by hand (GES is the slower path). */
+    private static FloatVector gesKernel(FloatVector p, float phi) {
+        return VecMath.expNeg(pow(p, phi));
+    }
+
+    /** {@code p^phi} for {@code p >= 0}, {@code phi > 0}; 0 at {@code p = 0}. */
+    private static FloatVector pow(FloatVector p, float phi) {
+        FloatVector r = VecMath.exp(VecMath.logPositive(p.max(1e-30f)).mul(phi));
+        return r.blend(0f, p.compare(VectorOperators.EQ, 0f));
+    }
+
+    /** Renders tile {@code tile} into {@code f.image}, {@code f.transmittance} (and {@code f.depthImage}). */
+    public void forward(FrameBuffers f, int tile) {
+        int count = load(f, tile);
+        int w = f.width, h = f.height;
+        int x0 = (tile % f.tilesX) * FrameBuffers.TILE, y0 = (tile / f.tilesX) * FrameBuffers.TILE;
+        int rows = Math.min(FrameBuffers.TILE, h - y0);
+        boolean ges = f.kernel == FrameBuffers.GES;
+        float[] img = f.image;
+        for (int row = 0; row < rows; row++) {
+            int y = y0 + row;
+            for (int seg = 0; seg < SEGS; seg++) {
+                int xs = x0 + seg * L;
+                if (xs >= w) break;
+                int nv = Math.min(L, w - xs);
+                composite(count, xs, y + 0.5f, nv, ges, f.depthOn);
+                int pix = y * w + xs;
+                System.arraycopy(outT, 0, f.transmittance, pix, nv);
+                if (f.depthOn) System.arraycopy(outD, 0, f.depthImage, pix, nv);
+                float bgR = f.bgR, bgG = f.bgG, bgB = f.bgB;
+                for (int l = 0, o = 3 * pix; l < nv; l++, o += 3) {
+                    float t = outT[l];
+                    img[o] = outR[l] + t * bgR;
+                    img[o + 1] = outG[l] + t * bgG;
+                    img[o + 2] = outB[l] + t * bgB;
+                }
+            }
+        }
+    }
+
+    /**
+     * Composites the {@code count} loaded splats over the {@code nv} pixels from column {@code xs} of
+     * the row at centre height {@code pyc}; writes the sums to outR/G/B/D and transmittance to outT.
+     */
+    private void composite(int count, int xs, float pyc, int nv, boolean ges, boolean depthOn) {
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        FloatVector zero = FloatVector.zero(SP);
+        FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
+        FloatVector t = one, sr = zero, sg = zero, sb = zero, sd = zero;
+        VectorMask<Float> live = SP.indexInRange(0, nv);
+        for (int j = 0; j < count; j++) {
+            float dy = my[j] - pyc;
+            if (dy * dy * qy[j] > pmax[j]) continue;
+            if (outsideRun(j, dy, xs)) continue;
+            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
+            FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
+            FloatVector g;
+            if (ges) {
+                g = gesKernel(p, ph[j]);
+            } else {
+                // exp(-p), by hand (see VecMath.expNeg: the same operations)
+                FloatVector pc = p.min(87f);
+                IntVector k = (IntVector) pc.mul(LOG2E).add(0.5f).convert(VectorOperators.F2I, 0);
+                FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+                FloatVector r = kf.mul(LN2_HI).sub(pc).add(kf.mul(LN2_LO));
+                FloatVector e = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r)
+                        .add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+                g = e.mul(k.neg().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            }
+            FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
+            VectorMask<Float> m = a.compare(VectorOperators.GE, ALPHA_MIN).and(live);
+            if (!m.anyTrue()) continue;
+            FloatVector tt = t.mul(one.sub(a));
+            VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
+            if (stop.anyTrue()) {
+                live = live.andNot(stop);
+                m = m.andNot(stop);
+            }
+            FloatVector wgt = a.mul(t);
+            sr = sr.add(wgt.mul(cr[j]), m);
+            sg = sg.add(wgt.mul(cg[j]), m);
+            sb = sb.add(wgt.mul(cb[j]), m);
+            if (depthOn) sd = sd.add(wgt.mul(dz[j]), m);
+            t = t.blend(tt, m);
+            if (!live.anyTrue()) break;
+        }
+        t.intoArray(outT, 0);
+        sr.intoArray(outR, 0);
+        sg.intoArray(outG, 0);
+        sb.intoArray(outB, 0);
+        if (depthOn) sd.intoArray(outD, 0);
+    }
+
+    /**
+     * Backward of tile {@code tile}: reads the image gradient {@code f.dPlanar (3, H, W)} and writes
+     * the raster gradient of each of the tile's entries, {@code f.entryGrad (entries, STRIDE)}.
+     */
+    public void backward(FrameBuffers f, int tile) {
+        int count = load(f, tile);
+        int start = f.tileStart[tile];
+        if (count == 0) return;
+        java.util.Arrays.fill(vacc, 0, count * NACC * L, 0f);
+        int w = f.width, h = f.height, plane = w * h;
+        int x0 = (tile % f.tilesX) * FrameBuffers.TILE, y0 = (tile / f.tilesX) * FrameBuffers.TILE;
+        int rows = Math.min(FrameBuffers.TILE, h - y0);
+        boolean ges = f.kernel == FrameBuffers.GES;
+        float[] dp = f.dPlanar;
+        for (int row = 0; row < rows; row++) {
+            int y = y0 + row;
+            for (int seg = 0; seg < SEGS; seg++) {
+                int xs = x0 + seg * L;
+                if (xs >= w) break;
+                int nv = Math.min(L, w - xs);
+                int pix = y * w + xs;
+                boolean any = false;
+                for (int l = 0; l < nv; l++) {
+                    if (dp[pix + l] != 0 || dp[plane + pix + l] != 0 || dp[2 * plane + pix + l] != 0) {
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any) continue;
+                int n = sweepForward(count, xs, y + 0.5f, nv, ges);
+                sweepBackward(n, xs, y + 0.5f, nv, ges, dp, pix, plane, f.bgR, f.bgG, f.bgB);
+            }
+        }
+        reduce(count, f.entryGrad, start);
+    }
+
+    /** The forward sweep of one pixel run, recording alpha, transmittance in front and kernel value. */
+    private int sweepForward(int count, int xs, float pyc, int nv, boolean ges) {
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        FloatVector zero = FloatVector.zero(SP);
+        FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
+        FloatVector t = one;
+        VectorMask<Float> live = SP.indexInRange(0, nv);
+        int n = 0;
+        for (int j = 0; j < count; j++) {
+            float dy = my[j] - pyc;
+            if (dy * dy * qy[j] > pmax[j]) continue;
+            if (outsideRun(j, dy, xs)) continue;
+            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
+            FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
+            FloatVector g;
+            if (ges) {
+                g = gesKernel(p, ph[j]);
+            } else {
+                FloatVector pc = p.min(87f);
+                IntVector k = (IntVector) pc.mul(LOG2E).add(0.5f).convert(VectorOperators.F2I, 0);
+                FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+                FloatVector r = kf.mul(LN2_HI).sub(pc).add(kf.mul(LN2_LO));
+                FloatVector e = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r)
+                        .add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+                g = e.mul(k.neg().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            }
+            FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
+            VectorMask<Float> m = a.compare(VectorOperators.GE, ALPHA_MIN).and(live);
+            if (!m.anyTrue()) continue;
+            FloatVector tt = t.mul(one.sub(a));
+            VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
+            if (stop.anyTrue()) {
+                live = live.andNot(stop);
+                m = m.andNot(stop);
+                if (!m.anyTrue()) {
+                    if (!live.anyTrue()) break;
+                    continue;
+                }
+            }
+            int o = n * L;
+            zero.blend(a, m).intoArray(aBuf, o);
+            t.intoArray(tBuf, o);
+            g.intoArray(gBuf, o);
+            act[n++] = j;
+            t = t.blend(tt, m);
+            if (!live.anyTrue()) break;
+        }
+        return n;
+    }
+
+    /** The back-to-front sweep of one pixel run; adds into the per-entry vector accumulators. */
+    private void sweepBackward(int n, int xs, float pyc, int nv, boolean ges, float[] dp, int pix, int plane,
+                               float bgR, float bgG, float bgB) {
+        VectorMask<Float> valid = SP.indexInRange(0, nv);
+        FloatVector one = FloatVector.broadcast(SP, 1f);
+        FloatVector zero = FloatVector.zero(SP);
+        FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
+        FloatVector dR = FloatVector.fromArray(SP, dp, pix, valid);
+        FloatVector dG = FloatVector.fromArray(SP, dp, plane + pix, valid);
+        FloatVector dB = FloatVector.fromArray(SP, dp, 2 * plane + pix, valid);
+        FloatVector rr = FloatVector.broadcast(SP, bgR);
+        FloatVector rg = FloatVector.broadcast(SP, bgG);
+        FloatVector rb = FloatVector.broadcast(SP, bgB);
+        float[] acc = vacc;
+        for (int k = n - 1; k >= 0; k--) {
+            int j = act[k];
+            int o = k * L;
+            FloatVector a = FloatVector.fromArray(SP, aBuf, o);
+            FloatVector tv = FloatVector.fromArray(SP, tBuf, o);
+            FloatVector g = FloatVector.fromArray(SP, gBuf, o);
+            float cRj = cr[j], cGj = cg[j], cBj = cb[j];
+            FloatVector wgt = a.mul(tv);
+            FloatVector dAlpha = dR.mul(rr.neg().add(cRj)).add(dG.mul(rg.neg().add(cGj)))
+                    .add(dB.mul(rb.neg().add(cBj))).mul(tv);
+            FloatVector oneMinusA = one.sub(a);
+            rr = a.mul(cRj).add(oneMinusA.mul(rr));
+            rg = a.mul(cGj).add(oneMinusA.mul(rg));
+            rb = a.mul(cBj).add(oneMinusA.mul(rb));
+            int e = j * NACC * L;
+            FloatVector.fromArray(SP, acc, e + 6 * L).add(wgt.mul(dR)).intoArray(acc, e + 6 * L);
+            FloatVector.fromArray(SP, acc, e + 7 * L).add(wgt.mul(dG)).intoArray(acc, e + 7 * L);
+            FloatVector.fromArray(SP, acc, e + 8 * L).add(wgt.mul(dB)).intoArray(acc, e + 8 * L);
+            float oj = op[j];
+            VectorMask<Float> free = g.mul(oj).compare(VectorOperators.LT, ALPHA_MAX)
+                    .and(a.compare(VectorOperators.GT, 0f));
+            if (!free.anyTrue()) continue;
+            FloatVector dAlphaFree = zero.blend(dAlpha, free);
+            FloatVector.fromArray(SP, acc, e + 9 * L).add(dAlphaFree.mul(g)).intoArray(acc, e + 9 * L);
+            FloatVector dg = dAlphaFree.mul(oj);
+            float dy = my[j] - pyc;
+            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
+            FloatVector dpw;
+            if (ges) {
+                FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
+                float phj = ph[j];
+                FloatVector pp = pow(p, phj);
+                FloatVector gdg = g.mul(dg).neg();
+                dpw = gdg.mul(pp).mul(phj).div(p.max(P_EPS));
+                FloatVector lnp = VecMath.logPositive(p.max(1e-30f));
+                FloatVector.fromArray(SP, acc, e + 10 * L).add(gdg.mul(pp).mul(lnp)).intoArray(acc, e + 10 * L);
+            } else {
+                dpw = g.mul(dg).neg();
+            }
+            FloatVector dpx = dpw.mul(dx);
+            FloatVector dpy = dpw.mul(dy);
+            FloatVector.fromArray(SP, acc, e).add(dpw).intoArray(acc, e);
+            FloatVector.fromArray(SP, acc, e + L).add(dpx).intoArray(acc, e + L);
+            FloatVector.fromArray(SP, acc, e + 2 * L).add(dpx.mul(dx)).intoArray(acc, e + 2 * L);
+            FloatVector.fromArray(SP, acc, e + 3 * L).add(dpy).intoArray(acc, e + 3 * L);
+            FloatVector.fromArray(SP, acc, e + 4 * L).add(dpx.mul(dy)).intoArray(acc, e + 4 * L);
+            FloatVector.fromArray(SP, acc, e + 5 * L).add(dpy.mul(dy)).intoArray(acc, e + 5 * L);
+        }
+    }
+
+    /** Sums the lanes of the tile's accumulators (fixed order) into its entries' raster gradients. */
+    private void reduce(int count, float[] eg, int start) {
+        float[] acc = vacc;
+        for (int j = 0; j < count; j++) {
+            int e = j * NACC * L;
+            float s0 = hsum(acc, e), s1 = hsum(acc, e + L), s2 = hsum(acc, e + 2 * L), s3 = hsum(acc, e + 3 * L);
+            float s4 = hsum(acc, e + 4 * L), s5 = hsum(acc, e + 5 * L);
+            float a2 = 2f * hA[j], b2 = bb[j], c2 = 2f * hC[j];
+            int o = (start + j) * FrameBuffers.STRIDE;
+            eg[o] = a2 * s1 + b2 * s3;
+            eg[o + 1] = b2 * s1 + c2 * s3;
+            eg[o + 2] = 0.5f * s2;
+            eg[o + 3] = s4;
+            eg[o + 4] = 0.5f * s5;
+            eg[o + 5] = hsum(acc, e + 9 * L);
+            eg[o + 6] = hsum(acc, e + 6 * L);
+            eg[o + 7] = hsum(acc, e + 7 * L);
+            eg[o + 8] = hsum(acc, e + 8 * L);
+            eg[o + 9] = hsum(acc, e + 10 * L);
+        }
+    }
+
+    /** Sum of {@code L} floats from {@code a[o]}, butterfly order (the same in every compilation tier). */
+    private static float hsum(float[] a, int o) {
+        FloatVector v = FloatVector.fromArray(SP, a, o);
+        if (L >= 16) v = v.add(v.rearrange(BF8));
+        if (L >= 8) v = v.add(v.rearrange(BF4));
+        v = v.add(v.rearrange(BF2));
+        v = v.add(v.rearrange(BF1));
+        return v.lane(0);
+    }
+}
