@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import kernelfield.engine.data.TriangleMesh;
-import kernelfield.engine.geometry.internal.FloatList;
-import kernelfield.engine.geometry.internal.IntList;
+import kernelfield.engine.util.FloatList;
+import kernelfield.engine.util.IntList;
 import kernelfield.engine.geometry.internal.McCell;
 import kernelfield.engine.geometry.internal.McTables;
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import kernelfield.engine.data.TriangleMesh;
-import kernelfield.engine.geometry.internal.IntList;
+import kernelfield.engine.util.IntList;
 import kernelfield.engine.geometry.internal.LongIntHashMap;
 
 /**

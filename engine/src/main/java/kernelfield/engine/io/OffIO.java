@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 import kernelfield.engine.data.PointCloud;
 import kernelfield.engine.data.TriangleMesh;
-import kernelfield.engine.io.internal.IntList;
+import kernelfield.engine.util.IntList;
 import kernelfield.engine.io.internal.MappedFile;
 import kernelfield.engine.io.internal.TextOut;
 import kernelfield.engine.io.internal.TextScanner;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import kernelfield.engine.data.PointCloud;
-import kernelfield.engine.io.internal.FloatList;
+import kernelfield.engine.util.FloatList;
 import kernelfield.engine.io.internal.MappedFile;
 import kernelfield.engine.io.internal.TextOut;
 import kernelfield.engine.io.internal.TextScanner;

@@ -1,5 +1,7 @@
 package kernelfield.engine.geometry.internal;
 
+import kernelfield.engine.util.FloatList;
+import kernelfield.engine.util.IntList;
 import kernelfield.engine.geometry.SampleGrid;
 
 /**

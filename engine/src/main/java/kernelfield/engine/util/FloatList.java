@@ -1,4 +1,4 @@
-package kernelfield.engine.geometry.internal;
+package kernelfield.engine.util;
 
 import java.util.Arrays;
 
@@ -30,6 +30,11 @@ public final class FloatList {
 
     public float get(int i) {
         return data[i];
+    }
+
+    /** Forgets the contents, keeping the capacity. */
+    public void clear() {
+        size = 0;
     }
 
     /** A copy trimmed to the size. */
