@@ -1,1 +1,0 @@
-package kernelfield.fields; final class Placeholder {}
