@@ -149,7 +149,7 @@ public final class ImageFit {
             KMeansInit.Result km = KMeansInit.run(coords, weights, 2, Math.max(k, 1), o.kmeansIters(),
                     0.25 / ((double) s * s), 1.0, o.seed(), device);
             RbfField field = new RbfField(cfg, km.centers(), km.shapes());
-            warmUp(field, coords, ch);
+            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) warmUp(field, coords, ch);
             double initSeconds = (System.nanoTime() - t0) * 1e-9;
 
             PixelObjective objective = new PixelObjective(field, img, coords, o.batch(), device);
