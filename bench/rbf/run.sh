@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# RBF image fitting against time: ours (kf fit image) and the PyTorch peers of
+# ../shared/peers/fit_image.py on the same photos, in the same run. Writes a markdown table.
+#   bench/rbf/run.sh [OUT_DIR]      (BUDGETS="10 30" PHOTOS="astronaut camera coffee" to change)
+# A table, not a test: timings depend on the machine and its load (the load average is recorded).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${1:-$root/bench/rbf/out}"
+mkdir -p "$out"
+photos_dir="${PHOTOS_DIR:-$root/../shared/data/photos}"
+[ -d "$photos_dir" ] || photos_dir=/work/shared/data/photos
+peers="${PEERS:-$root/../shared/peers/fit_image.py}"
+[ -f "$peers" ] || peers=/work/shared/peers/fit_image.py
+budgets="${BUDGETS:-10 30}"
+photos="${PHOTOS:-astronaut camera coffee}"
+table="$out/table.md"
+have_torch=1
+/usr/bin/python3 -c "import torch" 2>/dev/null || have_torch=0
+
+{
+  echo "# RBF image fitting ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo
+  echo "| photo | model | budget s | params | PSNR dB | SSIM | samples/s |"
+  echo "|---|---|---|---|---|---|---|"
+} > "$table"
+
+for p in $photos; do
+  img="$photos_dir/$p.png"
+  for b in $budgets; do
+    line=$("$root/kf" fit image "$img" -o "$out/$p-$b.png" --time-budget "$b" 2>&1 | grep '^PSNR' || true)
+    psnr=$(sed -n 's/^PSNR \([0-9.]*\) dB.*/\1/p' <<<"$line")
+    ssim=$(sed -n 's/.*SSIM \([0-9.]*\).*/\1/p' <<<"$line")
+    par=$(sed -n 's/.*parameters \([0-9,]*\).*/\1/p' <<<"$line")
+    sps=$(sed -n 's/.* \([0-9]*\) samples\/s.*/\1/p' <<<"$line")
+    echo "| $p | kernelfield rbf | $b | $par | $psnr | $ssim | $sps |" >> "$table"
+    for m in ngp neurbf siren; do
+      if [ "$have_torch" = 1 ]; then
+        /usr/bin/python3 "$peers" "$m" "$img" --budget "$b" --quiet --log "$out/$p-$m-$b.json" >/dev/null 2>&1 || true
+        if [ -f "$out/$p-$m-$b.json" ]; then
+          /usr/bin/python3 - "$out/$p-$m-$b.json" "$p" "$m" "$b" >> "$table" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"| {sys.argv[2]} | peer {sys.argv[3]} | {sys.argv[4]} | {r['params_total']:,} | {r['final_psnr']:.2f} | - | {r['samples_per_s']:.0f} |")
+PY
+        fi
+      else
+        echo "| $p | peer $m | $b | - | not run: python3-torch is not installed | - | - |" >> "$table"
+      fi
+    done
+  done
+done
+
+# Throughput of ours with 1 and 2 threads (fixed 200 steps of 16384 pixels on the first photo)
+first="${photos%% *}"
+{
+  echo
+  echo "| threads | training samples/s ($first, 200 steps of 16384 px) |"
+  echo "|---|---|"
+} >> "$table"
+for t in 1 2; do
+  line=$("$root/kf" fit image "$photos_dir/$first.png" -o "$out/throughput-$t.png" --steps 200 --time-budget 600 --threads "$t" 2>&1 | grep '^PSNR' || true)
+  echo "| $t | $(sed -n 's/.* \([0-9]*\) samples\/s.*/\1/p' <<<"$line") |" >> "$table"
+done
+cat "$table"

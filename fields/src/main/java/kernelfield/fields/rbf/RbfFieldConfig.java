@@ -1,0 +1,119 @@
+package kernelfield.fields.rbf;
+
+import java.util.Arrays;
+
+/**
+ * The architecture of an {@link RbfField}. Immutable; the {@code with...} methods return copies.
+ *
+ * @param dim            2 (images) or 3 (distance fields)
+ * @param boxLo          (dim) lower corner of the domain (the grid's box)
+ * @param boxHi          (dim) upper corner
+ * @param kernel         radial profile
+ * @param support        kernels reach points with {@code q < support}
+ * @param maxNeighbours  at most this many kernels per point
+ * @param channels       features per kernel ({@code 0}: no RBF part)
+ * @param rbfFreqMin     lowest frequency of the sinusoidal composition {@code sin(m_c phi)}
+ * @param rbfFreqMax     highest (log-spaced over the channels); {@code <= 0}: no composition, the
+ *                       feature is {@code sum_j w_j phi_j}
+ * @param gridResolutions cells along the longest side per grid level (empty: no grid)
+ * @param gridFeatures   features per grid vertex
+ * @param hidden         decoder hidden widths (at least one)
+ * @param decFreqMin     lowest frequency of the first decoder layer's {@code h + sin(m' h)}
+ * @param decFreqMax     highest; {@code <= 0}: the first layer is a plain ReLU
+ * @param outputs        output width (3 for RGB, 1 for a distance)
+ * @param trainKernels   whether centres and shapes are trained (else frozen)
+ * @param seed           seed of the parameter initialisation
+ */
+public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
+        int channels, float rbfFreqMin, float rbfFreqMax, int[] gridResolutions, int gridFeatures, int[] hidden,
+        float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed) {
+
+    public RbfFieldConfig {
+        boxLo = boxLo.clone();
+        boxHi = boxHi.clone();
+        gridResolutions = gridResolutions.clone();
+        hidden = hidden.clone();
+        if (dim != 2 && dim != 3) throw new IllegalArgumentException("dim " + dim + " is not 2 or 3");
+        if (boxLo.length != dim || boxHi.length != dim) throw new IllegalArgumentException("box must have " + dim + " coordinates");
+        if (channels < 0) throw new IllegalArgumentException("channels " + channels + " < 0");
+        if (hidden.length < 1) throw new IllegalArgumentException("the decoder needs at least one hidden layer");
+        if (outputs < 1) throw new IllegalArgumentException("outputs " + outputs + " < 1");
+        if (gridResolutions.length > 0 && gridFeatures < 1) throw new IllegalArgumentException("grid features " + gridFeatures + " < 1");
+        if (channels == 0 && gridResolutions.length == 0) throw new IllegalArgumentException("neither kernels nor a grid");
+    }
+
+    /** Defaults for fitting an image of {@code width x height} pixels, coordinates scaled by the longer side. */
+    public static RbfFieldConfig imageDefaults(int width, int height) {
+        int s = Math.max(width, height);
+        return new RbfFieldConfig(2, new float[] {0f, 0f}, new float[] {(float) width / s, (float) height / s},
+                RbfKernel.INVERSE_QUADRATIC, 16f, 8, 32, 0.125f, 512f, new int[] {16, 32, 64, 128}, 2,
+                new int[] {64}, 10f, 100f, 3, false, 0L);
+    }
+
+    /** Decoder input width: {@code channels + levels * gridFeatures}. */
+    public int featureWidth() {
+        return channels + gridResolutions.length * gridFeatures;
+    }
+
+    /** Values of everything but the kernels (grid, decoder). */
+    public long fixedParameterCount() {
+        long n = gridResolutions.length == 0 ? 0 : GridEncoding.parameterCount(boxLo, boxHi, gridResolutions, gridFeatures);
+        int in = featureWidth();
+        for (int h : hidden) {
+            n += (long) in * h + h;
+            in = h;
+        }
+        n += (long) in * outputs + outputs;
+        return n;
+    }
+
+    /** Values per kernel: centre, shape and features. */
+    public int parametersPerKernel() {
+        return dim + RbfBasis.shapeCols(dim) + channels;
+    }
+
+    /** The kernel count that brings the total to about {@code totalParams} (at least 0). */
+    public int kernelsFor(long totalParams) {
+        if (channels == 0) return 0;
+        return (int) Math.max(0, (totalParams - fixedParameterCount()) / parametersPerKernel());
+    }
+
+    public RbfFieldConfig withKernel(RbfKernel k, float newSupport) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, k, newSupport, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+    }
+
+    public RbfFieldConfig withTrainKernels(boolean train) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, train, seed);
+    }
+
+    public RbfFieldConfig withChannels(int c, float freqMin, float freqMax, int neighbours) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, neighbours, c, freqMin, freqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+    }
+
+    public RbfFieldConfig withGrid(int[] resolutions, int features) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                resolutions, features, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+    }
+
+    public RbfFieldConfig withDecoder(int[] hiddenWidths, float freqMin, float freqMax) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hiddenWidths, freqMin, freqMax, outputs, trainKernels, seed);
+    }
+
+    public RbfFieldConfig withSeed(long s) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, s);
+    }
+
+    @Override
+    public String toString() {
+        return "RbfFieldConfig[dim=" + dim + ", kernel=" + kernel + ", support=" + support + ", k=" + maxNeighbours
+                + ", channels=" + channels + ", rbfFreq=" + rbfFreqMin + ".." + rbfFreqMax + ", grid="
+                + Arrays.toString(gridResolutions) + "x" + gridFeatures + ", hidden=" + Arrays.toString(hidden)
+                + ", decFreq=" + decFreqMin + ".." + decFreqMax + ", outputs=" + outputs + ", trainKernels="
+                + trainKernels + "]";
+    }
+}

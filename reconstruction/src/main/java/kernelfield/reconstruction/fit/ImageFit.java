@@ -1,0 +1,371 @@
+package kernelfield.reconstruction.fit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import kernelfield.engine.compute.CpuDevice;
+import kernelfield.engine.data.FloatImage;
+import kernelfield.engine.image.Psnr;
+import kernelfield.engine.image.Ssim;
+import kernelfield.engine.optim.Adam;
+import kernelfield.engine.optim.LearningRateSchedule;
+import kernelfield.engine.optim.Objective;
+import kernelfield.engine.optim.ProgressListener;
+import kernelfield.engine.optim.SeededRandom;
+import kernelfield.engine.optim.StepContext;
+import kernelfield.engine.optim.StepResult;
+import kernelfield.engine.optim.Strategy;
+import kernelfield.engine.optim.TrainResult;
+import kernelfield.engine.optim.Trainer;
+import kernelfield.fields.rbf.KMeansInit;
+import kernelfield.fields.rbf.RbfField;
+import kernelfield.fields.rbf.RbfFieldConfig;
+
+/**
+ * Fits an {@link RbfField} to one image (2D neural field regression, NeuRBF's image task):
+ * kernels placed by weighted k-means on the Sobel gradient magnitude, then Adam on the mean
+ * squared error of random pixel minibatches, learning rates on a cosine schedule.
+ *
+ * <p>Coordinates are pixel centres {@code ((i + 0.5) / S, (j + 0.5) / S)}, {@code S} the longer
+ * side. The time budget covers initialisation and training (not the final evaluation); with a
+ * budget and no step count, the number of steps of the schedule is estimated once from the
+ * first {@value #CALIBRATION_STEPS} steps' speed, so for bit-reproducible runs give
+ * {@link Options#steps()}. Results are bit-identical for any thread count at a fixed step count.
+ */
+public final class ImageFit {
+    static final int CALIBRATION_STEPS = 20;
+    private static final int SLOTS = 2;
+    private static final int CHUNK = 128;
+
+    private ImageFit() {
+    }
+
+    /**
+     * @param timeBudgetSeconds seconds for initialisation and training ({@code <= 0}: none; then steps must be set)
+     * @param steps             training steps ({@code 0}: as many as the budget allows)
+     * @param maxParams         parameter budget (all stored values, frozen kernel centres and shapes included)
+     * @param batch             pixels per step
+     * @param lr                peak learning rate of kernel and grid features (decoder: 2x, kernels: 0.05x)
+     * @param kmeansIters       Lloyd iterations
+     * @param threads           CPU threads ({@code <= 0}: all cores)
+     * @param seed              random seed
+     * @param config            architecture, or null for {@link RbfFieldConfig#imageDefaults}
+     * @param evalTimes         training seconds at which to record the full-image PSNR (curve), may be empty
+     */
+    public record Options(double timeBudgetSeconds, long steps, long maxParams, int batch, double lr, int kmeansIters,
+            int threads, long seed, RbfFieldConfig config, double[] evalTimes) {
+        public Options {
+            if (timeBudgetSeconds <= 0 && steps <= 0) throw new IllegalArgumentException("give a time budget or a step count");
+            if (maxParams < 1000) throw new IllegalArgumentException("parameter budget " + maxParams + " is too small (< 1000)");
+            if (batch < 1) throw new IllegalArgumentException("batch " + batch + " < 1");
+            evalTimes = evalTimes == null ? new double[0] : evalTimes.clone();
+        }
+
+        /** 10 s, 0.5M parameters, batch 2^14, lr 1e-2. */
+        public static Options defaults() {
+            return new Options(10, 0, 500_000, 1 << 14, 1e-2, 4, 0, 0, null, new double[0]);
+        }
+
+        public Options withBudget(double seconds, long stepCount) {
+            return new Options(seconds, stepCount, maxParams, batch, lr, kmeansIters, threads, seed, config, evalTimes);
+        }
+
+        public Options withMaxParams(long n) {
+            return new Options(timeBudgetSeconds, steps, n, batch, lr, kmeansIters, threads, seed, config, evalTimes);
+        }
+
+        public Options withThreads(int t) {
+            return new Options(timeBudgetSeconds, steps, maxParams, batch, lr, kmeansIters, t, seed, config, evalTimes);
+        }
+
+        public Options withConfig(RbfFieldConfig c) {
+            return new Options(timeBudgetSeconds, steps, maxParams, batch, lr, kmeansIters, threads, seed, c, evalTimes);
+        }
+
+        public Options withTraining(int batchSize, double learningRate) {
+            return new Options(timeBudgetSeconds, steps, maxParams, batchSize, learningRate, kmeansIters, threads, seed, config,
+                    evalTimes);
+        }
+
+        public Options withEvalTimes(double... t) {
+            return new Options(timeBudgetSeconds, steps, maxParams, batch, lr, kmeansIters, threads, seed, config, t);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(timeBudgetSeconds, steps, maxParams, batch, lr, kmeansIters, threads, s, config, evalTimes);
+        }
+    }
+
+    /**
+     * @param fitted          the fitted image, clamped to [0, 1], the photo's size and channels
+     * @param errorMap        per-pixel mean absolute error over channels, times 10, clamped (1 channel)
+     * @param psnr            PSNR of {@code fitted} against the photo, dB
+     * @param ssim            SSIM (11x11 Gaussian window), mean over channels
+     * @param parameters      stored parameter values
+     * @param kernels         number of RBF kernels
+     * @param steps           training steps taken
+     * @param initSeconds     k-means and setup seconds
+     * @param trainSeconds    training seconds (including curve evaluations)
+     * @param samplesPerSecond training pixels per second
+     * @param curve           (t, psnr) pairs: training seconds (init included) and full-image PSNR
+     * @param field           the trained field
+     */
+    public record Result(FloatImage fitted, FloatImage errorMap, double psnr, double ssim, long parameters, int kernels,
+            long steps, double initSeconds, double trainSeconds, double samplesPerSecond, List<double[]> curve,
+            RbfField field) {
+    }
+
+    /** Fits with default options and no progress reporting. */
+    public static Result fit(FloatImage photo, Options o) {
+        return fit(photo, o, ProgressListener.none());
+    }
+
+    /**
+     * Fits the photo. Allocates the model and its buffers; does not modify {@code photo}.
+     *
+     * @param photo an image with 1 to 4 channels (alpha, the 4th, is ignored)
+     */
+    public static Result fit(FloatImage photo, Options o, ProgressListener listener) {
+        Objects.requireNonNull(photo, "photo");
+        long t0 = System.nanoTime();
+        FloatImage img = photo.channels() == 4 ? photo.firstChannels(3) : photo;
+        int w = img.width(), h = img.height(), ch = img.channels();
+        int n = w * h;
+        int s = Math.max(w, h);
+        CpuDevice device = o.threads() > 0 ? CpuDevice.withThreads(o.threads()) : CpuDevice.shared();
+        try {
+            RbfFieldConfig base = o.config() != null ? o.config() : RbfFieldConfig.imageDefaults(w, h);
+            RbfFieldConfig cfg = new RbfFieldConfig(2, base.boxLo(), base.boxHi(), base.kernel(), base.support(),
+                    base.maxNeighbours(), base.channels(), base.rbfFreqMin(), base.rbfFreqMax(), base.gridResolutions(),
+                    base.gridFeatures(), base.hidden(), base.decFreqMin(), base.decFreqMax(), ch, base.trainKernels(),
+                    o.seed());
+            int k = Math.min(cfg.kernelsFor(o.maxParams()), n / 2);
+            float[] coords = pixelCentres(w, h, s);
+            float[] weights = sobelMagnitude(img);
+            KMeansInit.Result km = KMeansInit.run(coords, weights, 2, Math.max(k, 1), o.kmeansIters(),
+                    0.25 / ((double) s * s), 1.0, o.seed(), device);
+            RbfField field = new RbfField(cfg, km.centers(), km.shapes());
+            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) warmUp(field, coords, ch);
+            double initSeconds = (System.nanoTime() - t0) * 1e-9;
+
+            PixelObjective objective = new PixelObjective(field, img, coords, o.batch(), device);
+            long[] planned = {o.steps() > 0 ? o.steps() : 1000};
+            LearningRateSchedule cosF = step -> cosine(o.lr(), step, planned[0]);
+            LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, planned[0]);
+            LearningRateSchedule cosK = step -> cosine(0.05 * o.lr(), step, planned[0]);
+            Adam adam = new Adam(0.9, 0.99, 1e-15).setSchedule("features", cosF).setSchedule("decoder", cosD)
+                    .setSchedule("kernels", cosK);
+            double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - initSeconds : Double.POSITIVE_INFINITY;
+            List<double[]> curve = new ArrayList<>();
+            double[] evalTimes = o.evalTimes();
+            Strategy after = new Strategy() {
+                long trainStart = System.nanoTime();
+                int nextEval = 0;
+
+                @Override
+                public void afterStep(StepContext ctx, StepResult r) {
+                    boolean rebuild = cfg.trainKernels() && ctx.step() % 25 == 24;
+                    field.parametersChanged(rebuild);
+                    double el = (System.nanoTime() - trainStart) * 1e-9;
+                    if (o.steps() <= 0 && ctx.step() + 1 == CALIBRATION_STEPS && Double.isFinite(budget)) {
+                        double perStep = el / CALIBRATION_STEPS;
+                        planned[0] = Math.max(CALIBRATION_STEPS + 1, (long) (budget / perStep));
+                    }
+                    while (nextEval < evalTimes.length && el + initSeconds >= evalTimes[nextEval]) {
+                        FloatImage pred = render(field, w, h, ch, s, device);
+                        curve.add(new double[] {el + initSeconds, Psnr.psnr(pred, img)});
+                        nextEval++;
+                    }
+                }
+            };
+            Trainer.Builder tb = Trainer.builder(field.params(), adam, objective).strategy(after).listener(listener)
+                    .seed(o.seed());
+            if (o.steps() > 0) tb.maxSteps(o.steps());
+            if (Double.isFinite(budget)) tb.timeBudget(Duration.ofNanos((long) (Math.max(budget, 0) * 1e9)));
+            TrainResult tr;
+            try {
+                tr = tb.build().run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            FloatImage fitted = render(field, w, h, ch, s, device);
+            double psnr = Psnr.psnr(fitted, img);
+            curve.add(new double[] {tr.elapsedSeconds() + initSeconds, psnr});
+            Ssim.Boundary bd = w >= 11 && h >= 11 ? Ssim.Boundary.VALID : Ssim.Boundary.ZERO_PAD;
+            double ssim = new Ssim(w, h, ch, bd, device).value(fitted.data(), img.data());
+            FloatImage err = new FloatImage(w, h, 1);
+            float[] e = err.data(), p = fitted.data(), t = img.data();
+            for (int i = 0; i < n; i++) {
+                float acc = 0f;
+                for (int c = 0; c < ch; c++) acc += Math.abs(p[i * ch + c] - t[i * ch + c]);
+                e[i] = Math.min(1f, 10f * acc / ch);
+            }
+            return new Result(fitted, err, psnr, ssim, field.parameterCount(), field.basis().size(), tr.stepsRun(),
+                    initSeconds, tr.elapsedSeconds(), tr.stepsRun() * (double) o.batch() / Math.max(tr.elapsedSeconds(), 1e-9),
+                    curve, field);
+        } finally {
+            device.close();
+        }
+    }
+
+    /**
+     * Runs the forward and backward passes many times on a few pixels, into scratch buffers, so
+     * that the just-in-time compiler compiles the vector code before the first full-size step
+     * (vector code that is not yet compiled is orders of magnitude slower). Changes no parameter.
+     */
+    static void warmUp(RbfField field, float[] coords, int ch) {
+        int m = 4;
+        RbfField.Workspace ws = field.workspace(m);
+        float[] g = new float[field.gradientLength()];
+        float[] d = new float[m * ch];
+        int n = coords.length / 2;
+        for (int it = 0; it < 3000; it++) {
+            int off = (int) ((long) it * 7919 % Math.max(1, n - m)) * 2;
+            field.forward(ws, coords, off, m);
+            field.backward(ws, coords, off, m, d, g, null, 0);
+        }
+    }
+
+    static double cosine(double lr, long step, long total) {
+        double t = Math.clamp((double) step / total, 0, 1);
+        return lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
+    }
+
+    /** Pixel centres {@code (w*h, 2)} scaled by {@code 1/s}, row-major from the top-left. */
+    static float[] pixelCentres(int w, int h, int s) {
+        float[] c = new float[w * h * 2];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                c[(y * w + x) * 2] = (x + 0.5f) / s;
+                c[(y * w + x) * 2 + 1] = (y + 0.5f) / s;
+            }
+        }
+        return c;
+    }
+
+    /** Sum over channels of the Sobel gradient magnitude, {@code (h*w)}, border pixels clamped. */
+    static float[] sobelMagnitude(FloatImage img) {
+        int w = img.width(), h = img.height(), ch = img.channels();
+        float[] d = img.data();
+        float[] m = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int x0 = Math.max(x - 1, 0), x1 = Math.min(x + 1, w - 1);
+                int y0 = Math.max(y - 1, 0), y1 = Math.min(y + 1, h - 1);
+                double acc = 0;
+                for (int c = 0; c < ch; c++) {
+                    double gx = (d[(y0 * w + x1) * ch + c] + 2 * d[(y * w + x1) * ch + c] + d[(y1 * w + x1) * ch + c])
+                            - (d[(y0 * w + x0) * ch + c] + 2 * d[(y * w + x0) * ch + c] + d[(y1 * w + x0) * ch + c]);
+                    double gy = (d[(y1 * w + x0) * ch + c] + 2 * d[(y1 * w + x) * ch + c] + d[(y1 * w + x1) * ch + c])
+                            - (d[(y0 * w + x0) * ch + c] + 2 * d[(y0 * w + x) * ch + c] + d[(y0 * w + x1) * ch + c]);
+                    acc += Math.sqrt(gx * gx + gy * gy);
+                }
+                m[y * w + x] = (float) acc;
+            }
+        }
+        return m;
+    }
+
+    /** Evaluates the field at every pixel centre; allocates the image and per-chunk workspaces. */
+    public static FloatImage render(RbfField field, int w, int h, int ch, int s, CpuDevice device) {
+        FloatImage out = new FloatImage(w, h, ch);
+        float[] o = out.data();
+        int n = w * h;
+        int grain = 4096;
+        device.parallelFor(n, grain, (c, start, end) -> {
+            RbfField.Workspace ws = field.workspace(CHUNK);
+            float[] pts = new float[CHUNK * 2];
+            for (int i = start; i < end; i += CHUNK) {
+                int m = Math.min(CHUNK, end - i);
+                for (int t = 0; t < m; t++) {
+                    int p = i + t;
+                    pts[t * 2] = (p % w + 0.5f) / s;
+                    pts[t * 2 + 1] = (p / w + 0.5f) / s;
+                }
+                field.forward(ws, pts, 0, m);
+                float[] y = ws.output();
+                for (int t = 0; t < m * ch; t++) o[i * ch + t] = Math.clamp(y[t], 0f, 1f);
+            }
+        });
+        return out;
+    }
+
+    /** MSE on a random minibatch of pixels, gradients accumulated per slot and added in slot order. */
+    static final class PixelObjective implements Objective {
+        private final RbfField field;
+        private final float[] target;
+        private final float[] coords;
+        private final int batch;
+        private final int ch;
+        private final int n;
+        private final CpuDevice device;
+        private final int[] pick;
+        private final float[][] grads = new float[SLOTS][];
+        private final RbfField.Workspace[] ws = new RbfField.Workspace[SLOTS];
+        private final float[][] pts = new float[SLOTS][];
+        private final float[][] dOut = new float[SLOTS][];
+        private final double[] partial = new double[SLOTS];
+
+        PixelObjective(RbfField field, FloatImage img, float[] coords, int batch, CpuDevice device) {
+            this.field = field;
+            this.target = img.data();
+            this.coords = coords;
+            this.batch = batch;
+            this.ch = img.channels();
+            this.n = img.width() * img.height();
+            this.device = device;
+            this.pick = new int[batch];
+            for (int i = 0; i < SLOTS; i++) {
+                grads[i] = new float[field.gradientLength()];
+                ws[i] = field.workspace(CHUNK);
+                pts[i] = new float[CHUNK * 2];
+                dOut[i] = new float[CHUNK * ch];
+            }
+        }
+
+        @Override
+        public StepResult evaluate(StepContext ctx) {
+            SeededRandom r = ctx.random();
+            for (int i = 0; i < batch; i++) pick[i] = r.nextInt(n);
+            java.util.Arrays.sort(pick);
+            float scale = 2f / ((float) batch * ch);
+            device.parallelForSlots(batch, CHUNK, SLOTS, (slot, start, end) -> {
+                float[] g = grads[slot];
+                java.util.Arrays.fill(g, 0f);
+                RbfField.Workspace w = ws[slot];
+                float[] p = pts[slot];
+                float[] d = dOut[slot];
+                double loss = 0;
+                for (int i = start; i < end; i += CHUNK) {
+                    int m = Math.min(CHUNK, end - i);
+                    for (int t = 0; t < m; t++) {
+                        int px = pick[i + t];
+                        p[t * 2] = coords[px * 2];
+                        p[t * 2 + 1] = coords[px * 2 + 1];
+                    }
+                    field.forward(w, p, 0, m);
+                    float[] y = w.output();
+                    for (int t = 0; t < m; t++) {
+                        int px = pick[i + t];
+                        for (int c = 0; c < ch; c++) {
+                            float e = y[t * ch + c] - target[px * ch + c];
+                            loss += (double) e * e;
+                            d[t * ch + c] = scale * e;
+                        }
+                    }
+                    field.backward(w, p, 0, m, d, g, null, 0);
+                }
+                partial[slot] = loss;
+            });
+            field.addGradients(grads, device);
+            double loss = 0;
+            for (double v : partial) loss += v;
+            loss /= (double) batch * ch;
+            return new StepResult(loss, java.util.Map.of("psnr_batch", Psnr.fromMse(loss)), null);
+        }
+    }
+}

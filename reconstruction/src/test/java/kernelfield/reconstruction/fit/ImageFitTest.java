@@ -1,0 +1,71 @@
+package kernelfield.reconstruction.fit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import kernelfield.engine.data.FloatImage;
+import kernelfield.engine.image.Psnr;
+import kernelfield.fields.rbf.RbfFieldConfig;
+import kernelfield.fields.rbf.RbfKernel;
+
+class ImageFitTest {
+    /** A smooth colour ramp with a sharp disc: needs both the grid and the kernels. */
+    static FloatImage synthetic(int w, int h) {
+        FloatImage img = new FloatImage(w, h, 3);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean in = (x - w * 0.6) * (x - w * 0.6) + (y - h * 0.4) * (y - h * 0.4) < (h * 0.25) * (h * 0.25);
+                img.set(x, y, 0, (float) x / w);
+                img.set(x, y, 1, in ? 0.9f : 0.2f);
+                img.set(x, y, 2, (float) y / h * 0.5f + (in ? 0.3f : 0f));
+            }
+        }
+        return img;
+    }
+
+    static ImageFit.Options small(int threads) {
+        RbfFieldConfig cfg = RbfFieldConfig.imageDefaults(24, 20).withChannels(8, 0.5f, 16f, 6)
+                .withGrid(new int[] {4, 8}, 2).withDecoder(new int[] {16}, 1f, 8f).withKernel(RbfKernel.INVERSE_QUADRATIC, 16f);
+        return ImageFit.Options.defaults().withBudget(0, 60).withMaxParams(2500).withTraining(128, 2e-2)
+                .withThreads(threads).withConfig(cfg).withSeed(3);
+    }
+
+    @Test
+    void fitsASyntheticImageAndReportsConsistentMetrics() {
+        FloatImage img = synthetic(24, 20);
+        ImageFit.Result r = ImageFit.fit(img, small(2));
+        assertEquals(60, r.steps());
+        assertTrue(r.kernels() > 10, "kernels " + r.kernels());
+        assertTrue(r.parameters() <= 2600, "parameters " + r.parameters());
+        // the mean colour alone gives about 12 dB here; a fit must do far better
+        assertTrue(r.psnr() > 22, "PSNR " + r.psnr());
+        assertEquals(Psnr.psnr(r.fitted(), img), r.psnr(), 1e-9);
+        assertTrue(r.ssim() > 0.5 && r.ssim() <= 1.0, "SSIM " + r.ssim());
+        assertEquals(24, r.errorMap().width());
+        assertEquals(1, r.errorMap().channels());
+    }
+
+    @Test
+    void bitIdenticalForOneAndTwoThreads() {
+        FloatImage img = synthetic(24, 20);
+        ImageFit.Result a = ImageFit.fit(img, small(1).withBudget(0, 15));
+        ImageFit.Result b = ImageFit.fit(img, small(2).withBudget(0, 15));
+        assertArrayEquals(a.fitted().data(), b.fitted().data());
+        for (var block : a.field().params().blocks()) {
+            assertArrayEquals(block.value(), b.field().params().get(block.name()).value(), block.name());
+        }
+    }
+
+    @Test
+    void sobelIsZeroOnFlatImagesAndPositiveOnEdges() {
+        FloatImage flat = new FloatImage(8, 8, 3);
+        for (float v : ImageFit.sobelMagnitude(flat)) assertEquals(0f, v);
+        float[] m = ImageFit.sobelMagnitude(synthetic(24, 20));
+        float max = 0;
+        for (float v : m) max = Math.max(max, v);
+        assertTrue(max > 1f);
+    }
+}
