@@ -18,6 +18,7 @@ public final class NksField {
     private static final int GRAIN = 2048;
     private final VoxelHierarchy hierarchy;
     private final double[][] coefficients;
+    private final ThreadLocal<Cache> local;
 
     /**
      * Wraps coefficients (held, not copied).
@@ -37,6 +38,8 @@ public final class NksField {
             }
         }
         this.coefficients = coefficients;
+        int levels = coefficients.length;
+        this.local = ThreadLocal.withInitial(() -> new Cache(levels));
     }
 
     public VoxelHierarchy hierarchy() {
@@ -48,14 +51,35 @@ public final class NksField {
         return coefficients[l];
     }
 
-    /** {@code f(x, y, z)}. Allocates nothing. */
+    /** {@code f(x, y, z)}. Allocates nothing (after a thread's first call: a small lookup memo). */
     public double value(double x, double y, double z) {
         double s = 0;
         for (int l = 0; l < coefficients.length; l++) s += levelValue(l, x, y, z, null, 0);
         return s;
     }
 
-    /** {@code f} and its gradient: writes {@code grad (3)} at {@code grad[off..off+3)}; returns f. Allocates nothing. */
+    /**
+     * Per-thread memo of the last voxel looked up on each level with its 27 neighbour indices:
+     * consecutive nearby points skip the hash lookups.
+     */
+    static final class Cache {
+        final long[] key;
+        final int[] nb;
+
+        Cache(int levels) {
+            key = new long[levels];
+            java.util.Arrays.fill(key, -1L);
+            nb = new int[27 * levels];
+        }
+    }
+
+    private double value(double x, double y, double z, Cache cache) {
+        double s = 0;
+        for (int l = 0; l < coefficients.length; l++) s += levelValue(hierarchy, l, coefficients[l], x, y, z, null, 0, cache);
+        return s;
+    }
+
+    /** {@code f} and its gradient: writes {@code grad (3)} at {@code grad[off..off+3)}; returns f. Allocates as {@link #value}. */
     public double valueAndGradient(double x, double y, double z, double[] grad, int off) {
         grad[off] = 0;
         grad[off + 1] = 0;
@@ -73,7 +97,8 @@ public final class NksField {
         int m = points.length / 3;
         if (out.length < m) throw new IllegalArgumentException("out has " + out.length + " slots for " + m + " points");
         device.parallelFor(m, GRAIN, (c, s, e) -> {
-            for (int i = s; i < e; i++) out[i] = (float) value(points[3 * i], points[3 * i + 1], points[3 * i + 2]);
+            Cache cache = new Cache(coefficients.length);
+            for (int i = s; i < e; i++) out[i] = (float) value(points[3 * i], points[3 * i + 1], points[3 * i + 2], cache);
         });
     }
 
@@ -85,8 +110,16 @@ public final class NksField {
         int m = points.length / 3;
         device.parallelFor(m, GRAIN, (c, s, e) -> {
             double[] g = new double[3];
+            Cache cache = new Cache(coefficients.length);
             for (int i = s; i < e; i++) {
-                values[i] = (float) valueAndGradient(points[3 * i], points[3 * i + 1], points[3 * i + 2], g, 0);
+                g[0] = 0;
+                g[1] = 0;
+                g[2] = 0;
+                double v = 0;
+                for (int l = 0; l < coefficients.length; l++) {
+                    v += levelValue(hierarchy, l, coefficients[l], points[3 * i], points[3 * i + 1], points[3 * i + 2], g, 0, cache);
+                }
+                values[i] = (float) v;
                 gradients[3 * i] = (float) g[0];
                 gradients[3 * i + 1] = (float) g[1];
                 gradients[3 * i + 2] = (float) g[2];
@@ -99,10 +132,11 @@ public final class NksField {
      * null) and returns its value.
      */
     double levelValue(int l, double x, double y, double z, double[] grad, int off) {
-        return levelValue(hierarchy, l, coefficients[l], x, y, z, grad, off);
+        return levelValue(hierarchy, l, coefficients[l], x, y, z, grad, off, local.get());
     }
 
-    static double levelValue(VoxelHierarchy hier, int l, double[] alpha, double x, double y, double z, double[] grad, int off) {
+    static double levelValue(VoxelHierarchy hier, int l, double[] alpha, double x, double y, double z, double[] grad, int off,
+            Cache cache) {
         VoxelHierarchy.Level level = hier.level(l);
         double h = level.voxelSize();
         double ux = (x - hier.originX()) / h, uy = (y - hier.originY()) / h, uz = (z - hier.originZ()) / h;
@@ -117,8 +151,32 @@ public final class NksField {
         double wx0 = 0.5 * ax * ax, wx1 = 0.75 - tx * tx, wx2 = 0.5 * cx * cx;
         double wy0 = 0.5 * ay * ay, wy1 = 0.75 - ty * ty, wy2 = 0.5 * cy * cy;
         double wz0 = 0.5 * az * az, wz1 = 0.75 - tz * tz, wz2 = 0.5 * cz * cz;
-        int centre = level.find(ix, iy, iz);
-        int[] nb = level.neighbours27();
+        int[] nb;
+        int nbo;
+        long key = VoxelHierarchy.morton(ix, iy, iz);
+        if (cache.key[l] == key) {
+            nb = cache.nb;
+            nbo = 27 * l;
+        } else {
+            int centre = level.find(ix, iy, iz);
+            if (centre >= 0) {
+                nb = level.neighbours27();
+                nbo = 27 * centre;
+            } else {
+                nb = cache.nb;
+                nbo = 27 * l;
+                int q = nbo;
+                for (int dz = -1; dz <= 1; dz++) {
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) nb[q++] = level.find(ix + dx, iy + dy, iz + dz);
+                    }
+                }
+            }
+            if (nb != cache.nb) System.arraycopy(nb, nbo, cache.nb, 27 * l, 27);
+            cache.key[l] = key;
+            nb = cache.nb;
+            nbo = 27 * l;
+        }
         double v = 0, gx = 0, gy = 0, gz = 0;
         int o = 0;
         for (int dz = 0; dz < 3; dz++) {
@@ -128,16 +186,7 @@ public final class NksField {
                 double wy = dy == 0 ? wy0 : dy == 1 ? wy1 : wy2;
                 double dwy = dy == 0 ? -ay : dy == 1 ? -2 * ty : cy;
                 // row of three along x
-                int i0, i1, i2;
-                if (centre >= 0) {
-                    i0 = nb[27 * centre + o];
-                    i1 = nb[27 * centre + o + 1];
-                    i2 = nb[27 * centre + o + 2];
-                } else {
-                    i0 = level.find(ix - 1, iy + dy - 1, iz + dz - 1);
-                    i1 = level.find(ix, iy + dy - 1, iz + dz - 1);
-                    i2 = level.find(ix + 1, iy + dy - 1, iz + dz - 1);
-                }
+                int i0 = nb[nbo + o], i1 = nb[nbo + o + 1], i2 = nb[nbo + o + 2];
                 o += 3;
                 double a0 = i0 >= 0 ? alpha[i0] : 0, a1 = i1 >= 0 ? alpha[i1] : 0, a2 = i2 >= 0 ? alpha[i2] : 0;
                 double sx = a0 * wx0 + a1 * wx1 + a2 * wx2;

@@ -160,11 +160,12 @@ public final class NksSolver {
         int s = fval.length;
         device.parallelFor(s, 2048, (c, st, e) -> {
             double[] g = new double[3];
+            NksField.Cache cache = new NksField.Cache(hier.levelCount());
             for (int i = st; i < e; i++) {
                 g[0] = 0;
                 g[1] = 0;
                 g[2] = 0;
-                double v = NksField.levelValue(hier, l, alpha, pos[3 * i], pos[3 * i + 1], pos[3 * i + 2], g, 0);
+                double v = NksField.levelValue(hier, l, alpha, pos[3 * i], pos[3 * i + 1], pos[3 * i + 2], g, 0, cache);
                 fval[i] += sign * v;
                 fgrad[3 * i] += sign * g[0];
                 fgrad[3 * i + 1] += sign * g[1];
@@ -231,13 +232,22 @@ public final class NksSolver {
             }
         }
         double ridge = o.ridge();
+        // per-sample kernel weights and derivatives on this level: (S, 18) = wx dx wy dy wz dz
+        double[] sw = new double[18 * ns];
+        device.parallelFor(ns, 4096, (c, st, e) -> {
+            for (int i = st; i < e; i++) {
+                double ux = (pos[3 * i] - ox) / h, uy = (pos[3 * i + 1] - oy) / h, uz = (pos[3 * i + 2] - oz) / h;
+                QuadraticBSpline.weights(ux - Math.floor(ux) - 0.5, sw, 18 * i, sw, 18 * i + 3);
+                QuadraticBSpline.weights(uy - Math.floor(uy) - 0.5, sw, 18 * i + 6, sw, 18 * i + 9);
+                QuadraticBSpline.weights(uz - Math.floor(uz) - 0.5, sw, 18 * i + 12, sw, 18 * i + 15);
+            }
+        });
         device.parallelFor(nv, 256, (c, st, e) -> {
             int[] cols = new int[125];
             double[] acc = new double[125];
-            double[] wx = new double[3], wy = new double[3], wz = new double[3];
-            double[] dx = new double[3], dy = new double[3], dz = new double[3];
-            double[] wj = new double[27], gxj = new double[27], gyj = new double[27], gzj = new double[27];
+            double[] x1 = new double[3], x2 = new double[3], x3 = new double[3];
             long[] packed = new long[125];
+            double ih = 1.0 / h;
             for (int r = st; r < e; r++) {
                 neighbours125(level, nb27, r, cols);
                 for (int k = 0; k < 125; k++) acc[k] = cols[k] >= 0 ? stencil[k] : 0.0;
@@ -248,43 +258,39 @@ public final class NksSolver {
                     if (v < 0) continue;
                     // offset of row r relative to the sample voxel v: e = -d
                     int ex = 2 - d % 3, ey = 2 - d / 3 % 3, ez = 2 - d / 9;
+                    int base = ((2 - ez) * 5 + (2 - ey)) * 5 + (2 - ex);
                     for (int q = start[v]; q < start[v + 1]; q++) {
                         int smp = order[q];
                         double a = wts[smp];
                         if (a == 0) continue;
-                        double ux = (pos[3 * smp] - ox) / h, uy = (pos[3 * smp + 1] - oy) / h, uz = (pos[3 * smp + 2] - oz) / h;
-                        QuadraticBSpline.weights(ux - Math.floor(ux) - 0.5, wx, dx, 0);
-                        QuadraticBSpline.weights(uy - Math.floor(uy) - 0.5, wy, dy, 0);
-                        QuadraticBSpline.weights(uz - Math.floor(uz) - 0.5, wz, dz, 0);
-                        double wi = wx[ex] * wy[ey] * wz[ez];
-                        double gxi = dx[ex] * wy[ey] * wz[ez] / h, gyi = wx[ex] * dy[ey] * wz[ez] / h, gzi = wx[ex] * wy[ey] * dz[ez] / h;
+                        int so = 18 * smp;
+                        // weights at o + {0,1,2}, derivatives at o + {3,4,5}; y at +6, z at +12
+                        double wxe = sw[so + ex], dxe = sw[so + 3 + ex], wye = sw[so + 6 + ey], dye = sw[so + 9 + ey];
+                        double wze = sw[so + 12 + ez], dze = sw[so + 15 + ez];
+                        double wi = wxe * wye * wze;
+                        double gxi = dxe * wye * wze * ih, gyi = wxe * dye * wze * ih, gzi = wxe * wye * dze * ih;
                         double av = a * cv * wi, ag = a * cgw;
                         double agx = ag * gxi, agy = ag * gyi, agz = ag * gzi;
-                        // residual targets
                         double rv = -fval[smp];
-                        double rx = nrm[3 * smp] - fgrad[3 * smp], ry = nrm[3 * smp + 1] - fgrad[3 * smp + 1], rz = nrm[3 * smp + 2] - fgrad[3 * smp + 2];
+                        double rx = nrm[3 * smp] - fgrad[3 * smp], ry = nrm[3 * smp + 1] - fgrad[3 * smp + 1];
+                        double rz = nrm[3 * smp + 2] - fgrad[3 * smp + 2];
                         b += av * rv + agx * rx + agy * ry + agz * rz;
-                        int j = 0;
-                        for (int cz = 0; cz < 3; cz++) {
-                            for (int cy = 0; cy < 3; cy++) {
-                                double yz = wy[cy] * wz[cz], dyz = dy[cy] * wz[cz] / h, ydz = wy[cy] * dz[cz] / h;
-                                for (int cx = 0; cx < 3; cx++, j++) {
-                                    wj[j] = wx[cx] * yz;
-                                    gxj[j] = dx[cx] * yz / h;
-                                    gyj[j] = wx[cx] * dyz;
-                                    gzj[j] = wx[cx] * ydz;
-                                }
-                            }
+                        // separable column sums: acc += wz wy X1 + wz dy X2 + dz wy X3
+                        for (int cx = 0; cx < 3; cx++) {
+                            double wxc = sw[so + cx], dxc = sw[so + 3 + cx] * ih;
+                            x1[cx] = av * wxc + agx * dxc;
+                            x2[cx] = agy * wxc;
+                            x3[cx] = agz * wxc;
                         }
-                        // column offset (c - e) + 2 per axis, c the column's offset from v in 0..2
-                        int base = ((2 - ez) * 5 + (2 - ey)) * 5 + (2 - ex);
-                        j = 0;
                         for (int cz = 0; cz < 3; cz++) {
+                            double wzc = sw[so + 12 + cz], dzc = sw[so + 15 + cz] * ih;
                             for (int cy = 0; cy < 3; cy++) {
+                                double wyc = sw[so + 6 + cy], dyc = sw[so + 9 + cy] * ih;
+                                double ca = wzc * wyc, cb = wzc * dyc, cc = dzc * wyc;
                                 int k = base + (cz * 5 + cy) * 5;
-                                for (int cx = 0; cx < 3; cx++, j++) {
-                                    acc[k + cx] += av * wj[j] + agx * gxj[j] + agy * gyj[j] + agz * gzj[j];
-                                }
+                                acc[k] += ca * x1[0] + cb * x2[0] + cc * x3[0];
+                                acc[k + 1] += ca * x1[1] + cb * x2[1] + cc * x3[1];
+                                acc[k + 2] += ca * x1[2] + cb * x2[2] + cc * x3[2];
                             }
                         }
                     }

@@ -68,6 +68,20 @@ public final class QuadraticBSpline {
         }
     }
 
+    /**
+     * As {@link #weights(double, double[], double[], int)} with separate offsets: weights to
+     * {@code w[wOff..wOff+3)}, derivatives to {@code dw[dwOff..dwOff+3)}.
+     */
+    public static void weights(double t, double[] w, int wOff, double[] dw, int dwOff) {
+        double a = 0.5 - t, c = 0.5 + t;
+        w[wOff] = 0.5 * a * a;
+        w[wOff + 1] = 0.75 - t * t;
+        w[wOff + 2] = 0.5 * c * c;
+        dw[dwOff] = -a;
+        dw[dwOff + 1] = -2 * t;
+        dw[dwOff + 2] = c;
+    }
+
     /** Float version of {@link #weights(double, double[], double[], int)}. */
     public static void weights(float t, float[] w, float[] dw, int off) {
         float a = 0.5f - t, c = 0.5f + t;

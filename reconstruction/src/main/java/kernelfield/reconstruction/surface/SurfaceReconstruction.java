@@ -114,10 +114,11 @@ public final class SurfaceReconstruction {
      * @param droppedPoints    input rows dropped for a non-finite position or normal
      * @param normalsEstimated whether normals were estimated
      * @param samples          samples fitted
+     * @param cgIterations     conjugate-gradient iterations per level {@code (L)}, level 0 the finest
      * @param seconds          wall time per stage, in order
      */
     public record Result(TriangleMesh mesh, NksField field, double voxelSize, double noiseEstimate, int droppedPoints,
-            boolean normalsEstimated, int samples, Map<String, Double> seconds) {
+            boolean normalsEstimated, int samples, int[] cgIterations, Map<String, Double> seconds) {
     }
 
     /** Reconstructs with default options and no progress. */
@@ -264,14 +265,14 @@ public final class SurfaceReconstruction {
             }
             secs.put("attributes", (System.nanoTime() - t6) * 1e-9);
             pr.report("done", 1.0);
-            return new Result(mesh, field, h0, noise, n0 - n, estimated, samples.size(), secs);
+            return new Result(mesh, field, h0, noise, n0 - n, estimated, samples.size(), solved.iterations(), secs);
         }
     }
 
     /** Marching cubes over the finest voxels near the zero level set. */
     static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device) {
         VoxelHierarchy hier = field.hierarchy();
-        int[] vox = SurfaceCells.select(field, !watertight, 1.5, device);
+        int[] vox = SurfaceCells.select(field, !watertight, 1.5, subdivision, device);
         if (vox.length == 0) return new TriangleMesh(new float[0], new int[0]);
         int mx = 0, my = 0, mz = 0;
         for (int i = 0; i < vox.length; i += 3) {

@@ -23,7 +23,7 @@ public final class SurfaceCells {
      *
      * @param trim keep only voxels active on their level (a distance mask around the input)
      */
-    public static int[] select(NksField field, boolean trim, double lipschitz, CpuDevice device) {
+    public static int[] select(NksField field, boolean trim, double lipschitz, int subdivision, CpuDevice device) {
         VoxelHierarchy hier = field.hierarchy();
         int top = hier.levelCount() - 1;
         VoxelHierarchy.Level coarse = hier.level(top);
@@ -39,7 +39,54 @@ public final class SurfaceCells {
         for (int l = top; l > 0; l--) {
             cur = filter(field, hier, l - 1, cur, cur.length / 3, true, lipschitz, trim, device);
         }
-        return cur;
+        return crossed(field, cur, subdivision, device);
+    }
+
+    /**
+     * The finest voxels whose {@code (sd + 1)^3} lattice (the corners of their marching-cubes
+     * cells) changes sign: exactly those that marching cubes at that resolution polygonizes.
+     */
+    private static int[] crossed(NksField field, int[] vox, int sd, CpuDevice device) {
+        VoxelHierarchy hier = field.hierarchy();
+        int nv = vox.length / 3;
+        int side = sd + 1, per = side * side * side;
+        double h = hier.finestVoxelSize(), hm = h / sd;
+        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
+        int[] out = new int[vox.length];
+        int m = 0;
+        int block = Math.max(1, (1 << 16) / per);
+        float[] pts = new float[3 * per * block];
+        float[] val = new float[per * block];
+        for (int b0 = 0; b0 < nv; b0 += block) {
+            int nb = Math.min(block, nv - b0);
+            int o = 0;
+            for (int p = b0; p < b0 + nb; p++) {
+                for (int k = 0; k < side; k++) {
+                    for (int j = 0; j < side; j++) {
+                        for (int i = 0; i < side; i++) {
+                            pts[o++] = (float) (ox + vox[3 * p] * h + i * hm);
+                            pts[o++] = (float) (oy + vox[3 * p + 1] * h + j * hm);
+                            pts[o++] = (float) (oz + vox[3 * p + 2] * h + k * hm);
+                        }
+                    }
+                }
+            }
+            field.evaluate(o == pts.length ? pts : java.util.Arrays.copyOf(pts, o), val, device);
+            for (int p = 0; p < nb; p++) {
+                float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
+                for (int q = 0; q < per; q++) {
+                    float v = val[per * p + q];
+                    mn = Math.min(mn, v);
+                    mx = Math.max(mx, v);
+                }
+                if (mn <= 0 && mx >= 0) {
+                    out[m++] = vox[3 * (b0 + p)];
+                    out[m++] = vox[3 * (b0 + p) + 1];
+                    out[m++] = vox[3 * (b0 + p) + 2];
+                }
+            }
+        }
+        return Arrays.copyOf(out, m);
     }
 
     /**
