@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         int w = m.keySet().stream().mapToInt(String::length).max().orElse(0);
         for (Map.Entry<String, Object> e : m.entrySet()) {
             Object v = e.getValue();
-            String s = v instanceof Double d ? String.format("%.6f", d) : String.valueOf(v);
+            String s = v instanceof Double d ? String.format("%.6g", d) : String.valueOf(v);
             b.append(String.format("%-" + w + "s  %s%n", e.getKey(), s));
         }
         return b.toString().stripTrailing();

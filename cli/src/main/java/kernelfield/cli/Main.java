@@ -35,6 +35,10 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // Colours only on a real terminal (System.console() is non-null for pipes too since JDK 22).
+        java.io.Console console = System.console();
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(
+                console != null && console.isTerminal() ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
