@@ -22,7 +22,7 @@ import kernelfield.reconstruction.surface.internal.SurfaceCells;
  * ({@link kernelfield.fields.nks}): the headless library call behind {@code kf reconstruct}.
  *
  * <p>Steps: drop rows with a non-finite position or normal; estimate and orient normals when the
- * cloud has none (PCA over {@code k} neighbours, minimum-spanning-tree propagation); choose the
+ * cloud has none (PCA over {@code k} neighbours, more on noisy input, minimum-spanning-tree propagation); choose the
  * finest voxel size from the point spacing, the estimated noise and {@code detail} (or take
  * {@link Options#voxelSize}); reduce the points to oriented samples, one per cell of half a voxel
  * (centroid, mean normal, area); build the voxel hierarchy (levels up to about 24 voxels across
@@ -190,7 +190,7 @@ public final class SurfaceReconstruction {
             if (nrm == null) {
                 long t2 = System.nanoTime();
                 pr.report("normals", 0.05);
-                int k = Math.min(options.normalNeighbors(), n);
+                int k = Math.min(normalNeighbours(options.normalNeighbors(), spacing, noise), n);
                 nrm = NormalEstimation.estimate(pts, tree, k);
                 NormalEstimation.orientConsistently(pts, nrm, tree, k);
                 estimated = true;
@@ -380,11 +380,24 @@ public final class SurfaceReconstruction {
         return new double[] {sp[m / 2], nz[m / 2]};
     }
 
+    /**
+     * Neighbours for normal estimation: {@code base} on clean input; on noisy input (where
+     * {@code base} neighbours do not reach five times the noise: the neighbourhood radius is about
+     * {@code spacing sqrt(k / 8)}) at least {@code 2 base}, enough to reach it, at most 64.
+     */
+    static int normalNeighbours(int base, double spacing, double noise) {
+        if (!(spacing > 0)) return base;
+        double r = 5 * noise / spacing;
+        double k = 8 * r * r;
+        if (k <= base) return base;
+        return (int) Math.min(64, Math.max(2 * base, Math.ceil(k)));
+    }
+
     /** Finest voxel size from the spacing, noise, diagonal and detail. */
     static double chooseVoxelSize(double spacing, double noise, double diag, double detail) {
         double scale = Math.pow(2, 1 - 2 * detail); // detail 0.5 -> 1, 1 -> 0.5, 0 -> 2
         double hDensity = 1.5 * spacing * scale;
-        double hNoise = 3.0 * noise * scale;
+        double hNoise = 4.5 * noise * scale;
         double hCap = diag / (256 * Math.pow(2, 2 * (detail - 0.5)));
         double h = Math.max(hDensity, Math.max(hNoise, hCap));
         if (!(h > 0)) h = diag / 64;
