@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end surface reconstruction benchmark: kf (nks) against Open3D screened Poisson at depths
+# 8, 9 and 10 on the same inputs, same machine, same run. Writes bench/recon/results.md.
+#   bench/recon/run.sh [small|full]    small: 100k-point samples (default); full: also 1M
+# Needs the shared data (../shared/data) and /usr/bin/python3 with open3d.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+size="${1:-small}"
+data="${KF_SHARED_DATA:-$root/../shared/data}"
+work="${KF_BENCH_DIR:-/tmp/kf-recon-bench}"
+out="$root/bench/recon/results.md"
+cd "$root"
+./mvnw -o -q -B install -DskipTests -pl engine,fields,reconstruction,bench >&2
+cp="$root/bench/target/classes:$root/reconstruction/target/classes:$root/fields/target/classes:$root/engine/target/classes:$(cat "$root/bench/target/classpath.txt" 2>/dev/null || true)"
+java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+jflags="--add-modules=jdk.incubator.vector -Xmx6g"
+mkdir -p "$work"
+"$java" $jflags -cp "$cp" kernelfield.bench.ReconBench prepare "$data" "$work" "$size" >&2
+
+timed() { # prints "seconds<TAB>peakRSS_MB" from the program's last stdout line and /usr/bin/time
+  local log; log=$(mktemp)
+  local sec; sec=$(/usr/bin/time -v "$@" 2>"$log" | tail -1)
+  local rss; rss=$(awk -F: '/Maximum resident/ {printf "%.0f", $2/1024}' "$log")
+  rm -f "$log"; printf "%s\t%s" "$sec" "$rss"
+}
+
+{
+  echo "# Surface reconstruction: kf (nks) vs Open3D screened Poisson"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m). Wall seconds exclude file reading and writing (normal estimation"
+  echo "included where the input has none); peak RSS of the whole process. Distances relative to the reference's"
+  echo "bounding-box diagonal. Reference: the bunny00 mesh for bunny inputs, the input points themselves for the scans."
+  echo
+  echo "| input | method | wall s | peak RSS MB | Chamfer-L1 | F@0.5% | F@1% | normal cons. | watertight |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+} > "$out"
+for f in "$work"/*.ply; do
+  case "$f" in *_ref.ply|*_kf.ply|*_poisson*.ply) continue;; esac
+  name=$(basename "$f" .ply); ref=$(cat "$work/$name.ref")
+  r=$(timed "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench run "$f" "$work/${name}_kf.ply")
+  s=$("$java" $jflags -cp "$cp" kernelfield.bench.ReconBench score "$work/${name}_kf.ply" "$ref")
+  echo "| $name | kf | $(echo "$r" | tr '\t' '|') | $(echo "$s" | sed 's/\t/ | /g') |" >> "$out"
+  for d in 8 9 10; do
+    r=$(timed /usr/bin/python3 "$root/bench/recon/poisson.py" "$f" "$work/${name}_poisson$d.ply" "$d")
+    s=$("$java" $jflags -cp "$cp" kernelfield.bench.ReconBench score "$work/${name}_poisson$d.ply" "$ref")
+    echo "| $name | Poisson d$d | $(echo "$r" | tr '\t' '|') | $(echo "$s" | sed 's/\t/ | /g') |" >> "$out"
+  done
+  echo "done $name" >&2
+done
+echo "wrote $out" >&2

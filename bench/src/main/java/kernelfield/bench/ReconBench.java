@@ -1,0 +1,139 @@
+package kernelfield.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import kernelfield.engine.data.PointCloud;
+import kernelfield.engine.data.TriangleMesh;
+import kernelfield.engine.geometry.KdTree;
+import kernelfield.engine.geometry.MeshMetrics;
+import kernelfield.engine.geometry.MeshTopology;
+import kernelfield.engine.geometry.NormalEstimation;
+import kernelfield.engine.geometry.SurfaceSampler;
+import kernelfield.engine.io.MeshIO;
+import kernelfield.engine.io.PointCloudIO;
+import kernelfield.reconstruction.surface.SurfaceReconstruction;
+
+/**
+ * End-to-end surface reconstruction benchmark helper, driven by {@code bench/recon/run.sh}:
+ * <ul>
+ *   <li>{@code prepare DATA OUT}: writes the inputs ({@code OUT/<case>.ply}) and references;</li>
+ *   <li>{@code run IN OUT}: reconstructs with the default options and prints the wall seconds;</li>
+ *   <li>{@code score PRED REF}: prints Chamfer-L1, F@0.5%, F@1%, normal consistency and
+ *       watertightness (tab separated). A mesh reference ({@code .off}) is sampled; a point
+ *       reference is used as is, with PCA normals when it has none.</li>
+ * </ul>
+ */
+public final class ReconBench {
+    private ReconBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        switch (args[0]) {
+            case "prepare" -> prepare(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? args[3] : "small");
+            case "run" -> {
+                PointCloud pc = PointCloudIO.read(Path.of(args[1]));
+                long t = System.nanoTime();
+                SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc, SurfaceReconstruction.Options.defaults(), null);
+                double s = (System.nanoTime() - t) * 1e-9;
+                MeshIO.write(Path.of(args[2]), r.mesh());
+                System.out.printf("%.3f%n", s);
+            }
+            case "score" -> score(Path.of(args[1]), Path.of(args[2]));
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    private static void prepare(Path data, Path out, String size) throws Exception {
+        Files.createDirectories(out);
+        TriangleMesh bunny = MeshIO.read(data.resolve("scans/bunny00.off"));
+        double diag = bunny.bounds().diagonal();
+        int[] counts = size.equals("full") ? new int[] {100_000, 1_000_000} : new int[] {100_000};
+        for (int n : counts) {
+            String c = n >= 1_000_000 ? "1m" : "100k";
+            write(out, "bunny_" + c + "_clean", SurfaceSampler.sample(bunny, n, 11, 0), "scans/bunny00.off", data);
+            write(out, "bunny_" + c + "_nonormals", SurfaceSampler.sample(bunny, n, 11, 0).withNormals(null), "scans/bunny00.off", data);
+            write(out, "bunny_" + c + "_noise0.25", SurfaceSampler.sample(bunny, n, 11, 0.0025 * diag).withNormals(null), "scans/bunny00.off", data);
+            write(out, "bunny_" + c + "_noise0.5", SurfaceSampler.sample(bunny, n, 11, 0.005 * diag).withNormals(null), "scans/bunny00.off", data);
+        }
+        PointCloud kitten = PointCloudIO.read(data.resolve("scans/kitten.xyz"));
+        PointCloudIO.write(out.resolve("kitten_ref.ply"), kitten);
+        write(out, "kitten_clean", kitten, null, data);
+        write(out, "kitten_nonormals", kitten.withNormals(null), null, data);
+        PointCloud bun0 = PointCloudIO.read(data.resolve("scans/bun0.pcd"));
+        bun0 = new PointCloud(bun0.positions(), null);
+        PointCloudIO.write(out.resolve("bun0_ref.ply"), bun0);
+        write(out, "bun0_raw", bun0, null, data);
+        PointCloud table = PointCloudIO.read(data.resolve("scans/table_scene_lms400.pcd"));
+        table = new PointCloud(finite(table.positions()), null);
+        PointCloudIO.write(out.resolve("table_ref.ply"), table);
+        write(out, "table_raw", table, null, data);
+    }
+
+    private static float[] finite(float[] p) {
+        int n = 0;
+        for (int i = 0; i < p.length; i += 3) if (Float.isFinite(p[i]) && Float.isFinite(p[i + 1]) && Float.isFinite(p[i + 2])) n++;
+        float[] q = new float[3 * n];
+        int o = 0;
+        for (int i = 0; i < p.length; i += 3) {
+            if (Float.isFinite(p[i]) && Float.isFinite(p[i + 1]) && Float.isFinite(p[i + 2])) {
+                System.arraycopy(p, i, q, o, 3);
+                o += 3;
+            }
+        }
+        return q;
+    }
+
+    private static void write(Path out, String name, PointCloud pc, String meshRef, Path data) throws Exception {
+        PointCloudIO.write(out.resolve(name + ".ply"), pc);
+        String ref = meshRef != null ? data.resolve(meshRef).toString() : out.resolve(name.substring(0, name.indexOf('_')) + "_ref.ply").toString();
+        Files.writeString(out.resolve(name + ".ref"), ref + "\n");
+        System.out.println("prepared " + name + ": " + pc);
+    }
+
+    private static void score(Path predPath, Path refPath) throws Exception {
+        TriangleMesh pred = MeshIO.read(predPath);
+        boolean wt = MeshTopology.isWatertight(pred);
+        MeshMetrics.Options o = MeshMetrics.Options.defaults().withTaus(0.005, 0.01);
+        String name = refPath.getFileName().toString();
+        if (name.endsWith(".off") || name.endsWith(".obj")) {
+            MeshMetrics.Result m = MeshMetrics.compare(pred, MeshIO.read(refPath), o);
+            System.out.printf("%.5f\t%.4f\t%.4f\t%.4f\t%s%n", m.chamferL1(), m.fscore(0.005), m.fscore(0.01), m.normalConsistency(), wt);
+            return;
+        }
+        PointCloud ref = PointCloudIO.read(refPath);
+        float[] rn = ref.hasNormals() ? ref.normals() : NormalEstimation.estimate(ref.positions(), 16);
+        PointCloud ps = SurfaceSampler.sample(pred, 100_000, SurfaceSampler.DEFAULT_SEED);
+        double diag = ref.bounds().diagonal();
+        double[] acc = side(ps.positions(), ps.normals(), ref.positions(), rn, diag);
+        double[] com = side(ref.positions(), rn, ps.positions(), ps.normals(), diag);
+        double cd = (acc[0] + com[0]) / 2;
+        double f05 = f(acc[1], com[1]), f1 = f(acc[2], com[2]);
+        double nc = (acc[3] + com[3]) / 2;
+        System.out.printf("%.5f\t%.4f\t%.4f\t%.4f\t%s%n", cd, f05, f1, nc, wt);
+    }
+
+    private static double f(double p, double r) {
+        return p + r > 0 ? 2 * p * r / (p + r) : 0;
+    }
+
+    /** mean distance / diag, fraction within 0.5% and 1%, mean |n . n'| from a to b. */
+    private static double[] side(float[] a, float[] an, float[] b, float[] bn, double diag) {
+        int n = a.length / 3;
+        int[] idx = new int[n];
+        float[] d2 = new float[n];
+        KdTree.build(b).nearestBatch(a, idx, d2);
+        double sum = 0, in05 = 0, in1 = 0, nc = 0;
+        for (int i = 0; i < n; i++) {
+            double d = Math.sqrt(d2[i]) / diag;
+            sum += d;
+            if (d <= 0.005) in05++;
+            if (d <= 0.01) in1++;
+            int j = idx[i];
+            nc += Math.abs(an[3 * i] * bn[3 * j] + an[3 * i + 1] * bn[3 * j + 1] + an[3 * i + 2] * bn[3 * j + 2]);
+        }
+        return new double[] {sum / n, in05 / n, in1 / n, nc / n};
+    }
+}

@@ -1,0 +1,345 @@
+package kernelfield.fields.nks;
+
+import java.util.Objects;
+
+import kernelfield.engine.compute.CpuDevice;
+import kernelfield.engine.sparse.ConjugateGradient;
+import kernelfield.engine.sparse.JacobiPreconditioner;
+import kernelfield.fields.nks.internal.FloatCsr;
+
+/**
+ * Fits the coefficients of an {@link NksField} to oriented samples by minimising the energy
+ * described in the {@link kernelfield.fields.nks package documentation}: block Gauss-Seidel over
+ * the levels, coarse to fine, each level's normal equations solved by Jacobi-preconditioned
+ * conjugate gradients warm-started from the previous sweep.
+ *
+ * <p>Deterministic: assembly is row-owned (each matrix row sums its samples in a fixed order)
+ * and the solver's reductions are chunked, so results are bit-identical for any thread count.
+ */
+public final class NksSolver {
+    private NksSolver() {
+    }
+
+    /**
+     * Energy weights and solver settings.
+     *
+     * @param valueWeight    {@code mu_v}: weight of {@code (f(x_s) / h_l)^2} per unit sample area
+     * @param gradientWeight {@code mu_g}: weight of {@code |grad f(x_s) - n_s|^2} per unit sample area
+     * @param smoothness     {@code lambda_g}: weight of {@code (1 / h_l) int |grad f_l|^2} on each level
+     * @param ridge          {@code lambda_0}: weight of {@code sum alpha^2} (keeps every level's system definite)
+     * @param sweeps         coarse-to-fine Gauss-Seidel sweeps over the levels, {@code >= 1}
+     * @param tolerance      relative residual at which each level's CG stops
+     * @param maxIterations  CG iteration cap per level and sweep
+     */
+    public record Options(double valueWeight, double gradientWeight, double smoothness, double ridge, int sweeps,
+            double tolerance, int maxIterations) {
+        public Options {
+            check("valueWeight", valueWeight);
+            check("gradientWeight", gradientWeight);
+            check("smoothness", smoothness);
+            check("ridge", ridge);
+            if (!(ridge > 0)) throw new IllegalArgumentException("ridge must be > 0, got " + ridge);
+            if (sweeps < 1) throw new IllegalArgumentException("sweeps must be >= 1, got " + sweeps);
+            if (!(tolerance > 0)) throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
+            if (maxIterations < 1) throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
+        }
+
+        private static void check(String name, double v) {
+            if (!(v >= 0) || !Double.isFinite(v)) throw new IllegalArgumentException(name + " must be finite and >= 0, got " + v);
+        }
+
+        public static Options defaults() {
+            return new Options(4.0, 1.0, 0.02, 1e-6, 1, 1e-4, 300);
+        }
+
+        public Options withSweeps(int s) {
+            return new Options(valueWeight, gradientWeight, smoothness, ridge, s, tolerance, maxIterations);
+        }
+
+        public Options withSmoothness(double s) {
+            return new Options(valueWeight, gradientWeight, s, ridge, sweeps, tolerance, maxIterations);
+        }
+
+        public Options withValueWeight(double w) {
+            return new Options(w, gradientWeight, smoothness, ridge, sweeps, tolerance, maxIterations);
+        }
+
+        public Options withTolerance(double t) {
+            return new Options(valueWeight, gradientWeight, smoothness, ridge, sweeps, t, maxIterations);
+        }
+    }
+
+    /**
+     * Oriented, weighted samples of the surface.
+     *
+     * @param positions {@code (S, 3)}, finite
+     * @param normals   {@code (S, 3)} target gradients (unit outward normals; zero rows fit
+     *                  the value only)
+     * @param weights   {@code (S)} surface area each sample stands for, {@code >= 0}
+     */
+    public record Samples(float[] positions, float[] normals, float[] weights) {
+        public Samples {
+            Objects.requireNonNull(positions, "positions");
+            Objects.requireNonNull(normals, "normals");
+            Objects.requireNonNull(weights, "weights");
+            if (positions.length % 3 != 0) throw new IllegalArgumentException("positions length " + positions.length + " not a multiple of 3");
+            int s = positions.length / 3;
+            if (normals.length != 3 * s) throw new IllegalArgumentException("normals length " + normals.length + ", expected " + 3 * s);
+            if (weights.length != s) throw new IllegalArgumentException("weights length " + weights.length + ", expected " + s);
+            for (int i = 0; i < 3 * s; i++) {
+                if (!Float.isFinite(positions[i]) || !Float.isFinite(normals[i])) {
+                    throw new IllegalArgumentException("sample " + i / 3 + ": non-finite position or normal");
+                }
+            }
+            for (int i = 0; i < s; i++) {
+                if (!(weights[i] >= 0) || !Float.isFinite(weights[i])) throw new IllegalArgumentException("sample " + i + ": weight " + weights[i]);
+            }
+        }
+
+        public int size() {
+            return weights.length;
+        }
+    }
+
+    /** Per level and sweep report; may stop nothing. */
+    @FunctionalInterface
+    public interface Listener {
+        void onLevel(int sweep, int level, int unknowns, ConjugateGradient.Result cg);
+    }
+
+    /**
+     * The normal equations {@code A alpha = b} of one level with the other levels fixed:
+     * {@code matrix (V, V)} symmetric positive definite, {@code rhs (V)}.
+     */
+    public record LevelSystem(FloatCsr matrix, double[] rhs) {
+    }
+
+    /** The outcome: the field, and total CG iterations per level {@code (L)}. */
+    public record Result(NksField field, int[] iterations, double[] residuals) {
+    }
+
+    /**
+     * Solves for all levels. Allocates the coefficients, one level system at a time, and
+     * {@code 4 S} doubles of per-sample state; does not modify the inputs.
+     */
+    public static Result solve(VoxelHierarchy hier, Samples samples, Options options, CpuDevice device, Listener listener) {
+        Objects.requireNonNull(hier, "hierarchy");
+        Objects.requireNonNull(samples, "samples");
+        Objects.requireNonNull(options, "options");
+        int levels = hier.levelCount();
+        int s = samples.size();
+        double[][] alpha = new double[levels][];
+        for (int l = 0; l < levels; l++) alpha[l] = new double[hier.level(l).size()];
+        double[] fval = new double[s];
+        double[] fgrad = new double[3 * s];
+        int[] iters = new int[levels];
+        double[] res = new double[levels];
+        float[] pos = samples.positions();
+        ConjugateGradient cg = new ConjugateGradient().tolerance(options.tolerance()).maxIterations(options.maxIterations())
+                .device(device);
+        for (int sweep = 0; sweep < options.sweeps(); sweep++) {
+            for (int l = levels - 1; l >= 0; l--) {
+                int lev = l;
+                double[] a = alpha[l];
+                if (sweep > 0) accumulateLevel(hier, lev, a, pos, fval, fgrad, -1.0, device);
+                LevelSystem sys = assemble(hier, samples, l, fval, fgrad, options, device);
+                cg.preconditioner(new JacobiPreconditioner(sys.matrix().diagonal()));
+                ConjugateGradient.Result r = cg.solve(sys.matrix(), sys.rhs(), a);
+                iters[l] += r.iterations();
+                res[l] = r.relativeResidual();
+                if (listener != null) listener.onLevel(sweep, l, a.length, r);
+                accumulateLevel(hier, lev, a, pos, fval, fgrad, 1.0, device);
+            }
+        }
+        return new Result(new NksField(hier, alpha), iters, res);
+    }
+
+    /** Adds {@code sign} times level {@code l}'s value and gradient at the samples. */
+    static void accumulateLevel(VoxelHierarchy hier, int l, double[] alpha, float[] pos, double[] fval, double[] fgrad, double sign,
+            CpuDevice device) {
+        int s = fval.length;
+        device.parallelFor(s, 2048, (c, st, e) -> {
+            double[] g = new double[3];
+            NksField.Cache cache = new NksField.Cache(hier.levelCount());
+            for (int i = st; i < e; i++) {
+                g[0] = 0;
+                g[1] = 0;
+                g[2] = 0;
+                double v = NksField.levelValue(hier, l, alpha, pos[3 * i], pos[3 * i + 1], pos[3 * i + 2], g, 0, cache);
+                fval[i] += sign * v;
+                fgrad[3 * i] += sign * g[0];
+                fgrad[3 * i + 1] += sign * g[1];
+                fgrad[3 * i + 2] += sign * g[2];
+            }
+        });
+    }
+
+    /**
+     * Assembles level {@code l}'s normal equations with the other levels' sum {@code F} fixed,
+     * given by its values {@code fval (S)} and gradients {@code fgrad (S, 3)} at the samples. The
+     * level's energy in its coefficients {@code alpha} is
+     * {@code sum_s a_s [mu_v ((F + f_l)(x_s) / h)^2 + mu_g |grad (F + f_l)(x_s) - n_s|^2]
+     * + (lambda_g / h) int |grad f_l|^2 + lambda_0 |alpha|^2 = alpha^T A alpha - 2 b^T alpha + const}.
+     * Rows are owned by voxels (parallel, deterministic); allocates the matrix
+     * ({@code 8 nnz} bytes plus row pointers), the right-hand side and {@code O(S + V)} scratch.
+     */
+    public static LevelSystem assemble(VoxelHierarchy hier, Samples samples, int l, double[] fval, double[] fgrad, Options o,
+            CpuDevice device) {
+        VoxelHierarchy.Level level = hier.level(l);
+        int nv = level.size();
+        int ns = samples.size();
+        double h = level.voxelSize();
+        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
+        float[] pos = samples.positions();
+        float[] nrm = samples.normals();
+        float[] wts = samples.weights();
+        // bucket the samples by their voxel (counting sort; every sample's voxel is active)
+        int[] voxelOf = new int[ns];
+        int[] start = new int[nv + 1];
+        for (int i = 0; i < ns; i++) {
+            int x = (int) Math.floor((pos[3 * i] - ox) / h), y = (int) Math.floor((pos[3 * i + 1] - oy) / h);
+            int z = (int) Math.floor((pos[3 * i + 2] - oz) / h);
+            int v = level.find(x, y, z);
+            if (v < 0) throw new IllegalArgumentException("sample " + i + " lies in no active voxel of level " + l);
+            voxelOf[i] = v;
+            start[v + 1]++;
+        }
+        for (int v = 0; v < nv; v++) start[v + 1] += start[v];
+        int[] order = new int[ns];
+        int[] fill = start.clone();
+        for (int i = 0; i < ns; i++) order[fill[voxelOf[i]]++] = i;
+        int[] nb27 = level.neighbours27();
+        // pass 1: row lengths
+        long[] rowPtr = new long[nv + 1];
+        device.parallelFor(nv, 1024, (c, st, e) -> {
+            int[] cols = new int[125];
+            for (int r = st; r < e; r++) rowPtr[r + 1] = neighbours125(level, nb27, r, cols);
+        });
+        for (int r = 0; r < nv; r++) rowPtr[r + 1] += rowPtr[r];
+        long nnz = rowPtr[nv];
+        if (nnz > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("level " + l + " matrix too large: " + nnz + " entries");
+        int[] colIdx = new int[(int) nnz];
+        float[] vals = new float[(int) nnz];
+        double[] rhs = new double[nv];
+        double cv = o.valueWeight() / (h * h), cgw = o.gradientWeight();
+        double[] stencil = new double[125];
+        for (int dz = -2; dz <= 2; dz++) {
+            for (int dy = -2; dy <= 2; dy++) {
+                for (int dx = -2; dx <= 2; dx++) {
+                    // (lambda_g / h) * int grad K_i . grad K_j = lambda_g * table
+                    stencil[((dz + 2) * 5 + dy + 2) * 5 + dx + 2] = o.smoothness() * QuadraticBSpline.stiffness3(dx, dy, dz, 1.0);
+                }
+            }
+        }
+        double ridge = o.ridge();
+        // per-sample kernel weights and derivatives on this level: (S, 18) = wx dx wy dy wz dz
+        double[] sw = new double[18 * ns];
+        device.parallelFor(ns, 4096, (c, st, e) -> {
+            for (int i = st; i < e; i++) {
+                double ux = (pos[3 * i] - ox) / h, uy = (pos[3 * i + 1] - oy) / h, uz = (pos[3 * i + 2] - oz) / h;
+                QuadraticBSpline.weights(ux - Math.floor(ux) - 0.5, sw, 18 * i, sw, 18 * i + 3);
+                QuadraticBSpline.weights(uy - Math.floor(uy) - 0.5, sw, 18 * i + 6, sw, 18 * i + 9);
+                QuadraticBSpline.weights(uz - Math.floor(uz) - 0.5, sw, 18 * i + 12, sw, 18 * i + 15);
+            }
+        });
+        device.parallelFor(nv, 256, (c, st, e) -> {
+            int[] cols = new int[125];
+            double[] acc = new double[125];
+            double[] x1 = new double[3], x2 = new double[3], x3 = new double[3];
+            long[] packed = new long[125];
+            double ih = 1.0 / h;
+            for (int r = st; r < e; r++) {
+                neighbours125(level, nb27, r, cols);
+                for (int k = 0; k < 125; k++) acc[k] = cols[k] >= 0 ? stencil[k] : 0.0;
+                acc[62] += ridge;
+                double b = 0;
+                for (int d = 0; d < 27; d++) {
+                    int v = nb27[27 * r + d];
+                    if (v < 0) continue;
+                    // offset of row r relative to the sample voxel v: e = -d
+                    int ex = 2 - d % 3, ey = 2 - d / 3 % 3, ez = 2 - d / 9;
+                    int base = ((2 - ez) * 5 + (2 - ey)) * 5 + (2 - ex);
+                    for (int q = start[v]; q < start[v + 1]; q++) {
+                        int smp = order[q];
+                        double a = wts[smp];
+                        if (a == 0) continue;
+                        int so = 18 * smp;
+                        // weights at o + {0,1,2}, derivatives at o + {3,4,5}; y at +6, z at +12
+                        double wxe = sw[so + ex], dxe = sw[so + 3 + ex], wye = sw[so + 6 + ey], dye = sw[so + 9 + ey];
+                        double wze = sw[so + 12 + ez], dze = sw[so + 15 + ez];
+                        double wi = wxe * wye * wze;
+                        double gxi = dxe * wye * wze * ih, gyi = wxe * dye * wze * ih, gzi = wxe * wye * dze * ih;
+                        double av = a * cv * wi, ag = a * cgw;
+                        double agx = ag * gxi, agy = ag * gyi, agz = ag * gzi;
+                        double rv = -fval[smp];
+                        double rx = nrm[3 * smp] - fgrad[3 * smp], ry = nrm[3 * smp + 1] - fgrad[3 * smp + 1];
+                        double rz = nrm[3 * smp + 2] - fgrad[3 * smp + 2];
+                        b += av * rv + agx * rx + agy * ry + agz * rz;
+                        // separable column sums: acc += wz wy X1 + wz dy X2 + dz wy X3
+                        for (int cx = 0; cx < 3; cx++) {
+                            double wxc = sw[so + cx], dxc = sw[so + 3 + cx] * ih;
+                            x1[cx] = av * wxc + agx * dxc;
+                            x2[cx] = agy * wxc;
+                            x3[cx] = agz * wxc;
+                        }
+                        for (int cz = 0; cz < 3; cz++) {
+                            double wzc = sw[so + 12 + cz], dzc = sw[so + 15 + cz] * ih;
+                            for (int cy = 0; cy < 3; cy++) {
+                                double wyc = sw[so + 6 + cy], dyc = sw[so + 9 + cy] * ih;
+                                double ca = wzc * wyc, cb = wzc * dyc, cc = dzc * wyc;
+                                int k = base + (cz * 5 + cy) * 5;
+                                acc[k] += ca * x1[0] + cb * x2[0] + cc * x3[0];
+                                acc[k + 1] += ca * x1[1] + cb * x2[1] + cc * x3[1];
+                                acc[k + 2] += ca * x1[2] + cb * x2[2] + cc * x3[2];
+                            }
+                        }
+                    }
+                }
+                rhs[r] = b;
+                // compact into the CSR row, columns increasing
+                int m = 0;
+                for (int k = 0; k < 125; k++) if (cols[k] >= 0) packed[m++] = ((long) cols[k] << 7) | k;
+                java.util.Arrays.sort(packed, 0, m);
+                int p = (int) rowPtr[r];
+                for (int q = 0; q < m; q++) {
+                    int k = (int) (packed[q] & 127);
+                    colIdx[p + q] = (int) (packed[q] >>> 7);
+                    vals[p + q] = (float) acc[k];
+                }
+            }
+        });
+        return new LevelSystem(new FloatCsr(nv, rowPtr, colIdx, vals), rhs);
+    }
+
+    /**
+     * Indices of the 125 voxels at offsets {@code -2..2} around voxel {@code r} into
+     * {@code cols}, index {@code ((dz + 2) * 5 + dy + 2) * 5 + dx + 2}, -1 where inactive; returns
+     * the number of active ones.
+     */
+    static int neighbours125(VoxelHierarchy.Level level, int[] nb27, int r, int[] cols) {
+        long key = level.keys()[r];
+        int x = VoxelHierarchy.mortonX(key), y = VoxelHierarchy.mortonY(key), z = VoxelHierarchy.mortonZ(key);
+        int count = 0;
+        for (int dz = -2; dz <= 2; dz++) {
+            int sz = Integer.signum(dz);
+            for (int dy = -2; dy <= 2; dy++) {
+                int sy = Integer.signum(dy);
+                for (int dx = -2; dx <= 2; dx++) {
+                    int sx = Integer.signum(dx);
+                    // step through the neighbour one voxel towards the target, then the remainder
+                    int mid = nb27[27 * r + ((sz + 1) * 3 + sy + 1) * 3 + sx + 1];
+                    int idx;
+                    if (mid >= 0) {
+                        int rx = dx - sx, ry = dy - sy, rz = dz - sz;
+                        idx = nb27[27 * mid + ((rz + 1) * 3 + ry + 1) * 3 + rx + 1];
+                    } else {
+                        idx = level.find(x + dx, y + dy, z + dz);
+                    }
+                    cols[((dz + 2) * 5 + dy + 2) * 5 + dx + 2] = idx;
+                    if (idx >= 0) count++;
+                }
+            }
+        }
+        return count;
+    }
+}

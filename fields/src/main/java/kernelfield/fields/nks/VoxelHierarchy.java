@@ -1,0 +1,286 @@
+package kernelfield.fields.nks;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import kernelfield.engine.compute.CpuDevice;
+import kernelfield.fields.nks.internal.LongIntMap;
+
+/**
+ * A sparse voxel hierarchy, Morton-keyed: {@code L} levels of cubic voxels sharing one origin,
+ * level {@code l} with voxel size {@code h0 * 2^l} (level 0 is the finest). Voxel {@code (i, j, k)}
+ * of level {@code l} spans {@code origin + [i, i+1) h_l} (and so on per axis); its kernel is centred
+ * on {@code origin + (i + 1/2) h_l}. Voxel coordinates are non-negative and below {@code 2^21}; a
+ * voxel's key is the Morton code (bit interleaving, x lowest) of its coordinates, and each level
+ * keeps its active voxels sorted by key, so that neighbours in space are mostly neighbours in
+ * memory.
+ *
+ * <p>Active voxels: on levels below the coarsest, the voxels that hold a sample dilated by
+ * {@code dilation} voxels (Chebyshev distance), so that every kernel a sample touches exists; the
+ * coarsest level is either built the same way or dense over the samples' bounding box plus a
+ * margin ({@code denseCoarsest}), which gives the function a defined sign everywhere in the domain.
+ *
+ * <p>Each level also keeps, per voxel, the indices of its 27 neighbours ({@code -1} where a
+ * neighbour is not active): {@code neighbours27 (V, 27)}, offset {@code (dx, dy, dz)} in
+ * {@code -1..1} at {@code ((dz + 1) * 3 + dy + 1) * 3 + dx + 1}. Immutable after {@link #build};
+ * safe to read from many threads.
+ */
+public final class VoxelHierarchy {
+    /** Bits per axis of a Morton key. */
+    public static final int AXIS_BITS = 21;
+    /** Largest voxel coordinate plus one. */
+    public static final int AXIS_LIMIT = 1 << AXIS_BITS;
+
+    private final double originX, originY, originZ, finestSize;
+    private final Level[] levels;
+
+    /** One level: sorted Morton keys of the active voxels and their lookup structures. */
+    public static final class Level {
+        private final int index;
+        private final double size;
+        private final long[] keys;
+        private final LongIntMap lookup;
+        private final int[] neighbours27;
+
+        Level(int index, double size, long[] keys, CpuDevice device) {
+            this.index = index;
+            this.size = size;
+            this.keys = keys;
+            this.lookup = new LongIntMap(keys.length);
+            for (int v = 0; v < keys.length; v++) lookup.put(keys[v], v);
+            this.neighbours27 = new int[27 * keys.length];
+            device.parallelFor(keys.length, 4096, (c, s, e) -> {
+                for (int v = s; v < e; v++) {
+                    long key = keys[v];
+                    int x = mortonX(key), y = mortonY(key), z = mortonZ(key);
+                    int o = 27 * v;
+                    for (int dz = -1; dz <= 1; dz++) {
+                        for (int dy = -1; dy <= 1; dy++) {
+                            for (int dx = -1; dx <= 1; dx++) {
+                                neighbours27[o++] = find(x + dx, y + dy, z + dz);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        /** Level number, 0 the finest. */
+        public int index() {
+            return index;
+        }
+
+        /** Voxel edge length. */
+        public double voxelSize() {
+            return size;
+        }
+
+        /** Number of active voxels V. */
+        public int size() {
+            return keys.length;
+        }
+
+        /** Sorted Morton keys {@code (V)}, the array itself: do not modify. */
+        public long[] keys() {
+            return keys;
+        }
+
+        /** Neighbour table {@code (V, 27)}, the array itself: do not modify. */
+        public int[] neighbours27() {
+            return neighbours27;
+        }
+
+        /** Index of voxel {@code (x, y, z)}, or -1 when it is not active (or out of range). Allocates nothing. */
+        public int find(int x, int y, int z) {
+            if (x < 0 || y < 0 || z < 0 || x >= AXIS_LIMIT || y >= AXIS_LIMIT || z >= AXIS_LIMIT) return -1;
+            return lookup.get(morton(x, y, z));
+        }
+    }
+
+    private VoxelHierarchy(double ox, double oy, double oz, double h0, Level[] levels) {
+        this.originX = ox;
+        this.originY = oy;
+        this.originZ = oz;
+        this.finestSize = h0;
+        this.levels = levels;
+    }
+
+    /**
+     * Builds the hierarchy over {@code samples (S, 3)}.
+     *
+     * @param origin        {@code (3)} the common corner of voxel (0, 0, 0) on every level; every
+     *                      sample must lie at least {@code (dilation + 1) h_{L-1}} above it on
+     *                      each axis
+     * @param h0            finest voxel size, {@code > 0}
+     * @param levelCount    {@code L >= 1}
+     * @param dilation      voxels added around occupied ones on each level, {@code >= 1}
+     * @param denseCoarsest whether the coarsest level is dense over the samples' bounds plus
+     *                      {@code dilation} voxels
+     * @throws IllegalArgumentException when a sample is not finite, below the margin, or too far
+     *                                  from the origin for 21-bit coordinates
+     */
+    public static VoxelHierarchy build(float[] samples, double[] origin, double h0, int levelCount, int dilation,
+            boolean denseCoarsest, CpuDevice device) {
+        Objects.requireNonNull(samples, "samples");
+        if (samples.length % 3 != 0) throw new IllegalArgumentException("samples length " + samples.length + " is not a multiple of 3");
+        if (!(h0 > 0) || !Double.isFinite(h0)) throw new IllegalArgumentException("voxel size must be positive and finite, got " + h0);
+        if (levelCount < 1 || levelCount > 20) throw new IllegalArgumentException("level count must be in 1..20, got " + levelCount);
+        if (dilation < 1 || dilation > 8) throw new IllegalArgumentException("dilation must be in 1..8, got " + dilation);
+        int n = samples.length / 3;
+        Level[] lv = new Level[levelCount];
+        for (int l = 0; l < levelCount; l++) {
+            double h = h0 * Math.pow(2, l);
+            long[] occ = new long[n];
+            int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, minZ = Integer.MAX_VALUE;
+            int maxX = -1, maxY = -1, maxZ = -1;
+            for (int s = 0; s < n; s++) {
+                int x = coord(samples[3 * s], origin[0], h, s);
+                int y = coord(samples[3 * s + 1], origin[1], h, s);
+                int z = coord(samples[3 * s + 2], origin[2], h, s);
+                if (x < dilation || y < dilation || z < dilation || x + dilation >= AXIS_LIMIT || y + dilation >= AXIS_LIMIT
+                        || z + dilation >= AXIS_LIMIT) {
+                    throw new IllegalArgumentException("sample " + s + " is outside the 21-bit voxel range of level " + l
+                            + " (voxel " + x + ", " + y + ", " + z + ", dilation " + dilation + ")");
+                }
+                occ[s] = morton(x, y, z);
+                minX = Math.min(minX, x);
+                minY = Math.min(minY, y);
+                minZ = Math.min(minZ, z);
+                maxX = Math.max(maxX, x);
+                maxY = Math.max(maxY, y);
+                maxZ = Math.max(maxZ, z);
+            }
+            long[] keys;
+            if (l == levelCount - 1 && denseCoarsest && n > 0) {
+                int ax = maxX - minX + 1 + 2 * dilation, ay = maxY - minY + 1 + 2 * dilation, az = maxZ - minZ + 1 + 2 * dilation;
+                long total = (long) ax * ay * az;
+                if (total > 50_000_000L) throw new IllegalArgumentException("dense coarsest level too large: " + total + " voxels");
+                keys = new long[(int) total];
+                int o = 0;
+                for (int z = 0; z < az; z++) {
+                    for (int y = 0; y < ay; y++) {
+                        for (int x = 0; x < ax; x++) keys[o++] = morton(minX - dilation + x, minY - dilation + y, minZ - dilation + z);
+                    }
+                }
+                Arrays.parallelSort(keys);
+            } else {
+                keys = dilate(uniqueSorted(occ, n), dilation);
+            }
+            lv[l] = new Level(l, h, keys, device);
+        }
+        return new VoxelHierarchy(origin[0], origin[1], origin[2], h0, lv);
+    }
+
+    private static int coord(float v, double o, double h, int s) {
+        if (!Float.isFinite(v)) throw new IllegalArgumentException("sample " + s + " has a non-finite coordinate " + v);
+        double c = Math.floor((v - o) / h);
+        if (c < 0 || c >= AXIS_LIMIT) return -1;
+        return (int) c;
+    }
+
+    private static long[] uniqueSorted(long[] a, int n) {
+        long[] b = Arrays.copyOf(a, n);
+        Arrays.parallelSort(b);
+        int u = 0;
+        for (int i = 0; i < n; i++) if (i == 0 || b[i] != b[i - 1]) b[u++] = b[i];
+        return Arrays.copyOf(b, u);
+    }
+
+    private static long[] dilate(long[] occ, int r) {
+        int w = 2 * r + 1;
+        long count = (long) occ.length * w * w * w;
+        if (count > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("too many voxels to dilate: " + occ.length);
+        long[] all = new long[(int) count];
+        int o = 0;
+        for (long key : occ) {
+            int x = mortonX(key), y = mortonY(key), z = mortonZ(key);
+            for (int dz = -r; dz <= r; dz++) {
+                for (int dy = -r; dy <= r; dy++) {
+                    for (int dx = -r; dx <= r; dx++) all[o++] = morton(x + dx, y + dy, z + dz);
+                }
+            }
+        }
+        return uniqueSorted(all, o);
+    }
+
+    /** Number of levels L. */
+    public int levelCount() {
+        return levels.length;
+    }
+
+    /** Level {@code l}, 0 the finest. */
+    public Level level(int l) {
+        return levels[l];
+    }
+
+    /** Total active voxels over all levels (the number of coefficients). */
+    public long totalVoxels() {
+        long t = 0;
+        for (Level l : levels) t += l.size();
+        return t;
+    }
+
+    public double originX() {
+        return originX;
+    }
+
+    public double originY() {
+        return originY;
+    }
+
+    public double originZ() {
+        return originZ;
+    }
+
+    /** Finest voxel size h0. */
+    public double finestVoxelSize() {
+        return finestSize;
+    }
+
+    /** Morton key of voxel {@code (x, y, z)}, each in {@code [0, 2^21)}. */
+    public static long morton(int x, int y, int z) {
+        return spread(x) | (spread(y) << 1) | (spread(z) << 2);
+    }
+
+    /** x coordinate of a Morton key. */
+    public static int mortonX(long key) {
+        return compact(key);
+    }
+
+    /** y coordinate of a Morton key. */
+    public static int mortonY(long key) {
+        return compact(key >>> 1);
+    }
+
+    /** z coordinate of a Morton key. */
+    public static int mortonZ(long key) {
+        return compact(key >>> 2);
+    }
+
+    private static long spread(int v) {
+        long x = v & 0x1FFFFFL;
+        x = (x | (x << 32)) & 0x1F00000000FFFFL;
+        x = (x | (x << 16)) & 0x1F0000FF0000FFL;
+        x = (x | (x << 8)) & 0x100F00F00F00F00FL;
+        x = (x | (x << 4)) & 0x10C30C30C30C30C3L;
+        x = (x | (x << 2)) & 0x1249249249249249L;
+        return x;
+    }
+
+    private static int compact(long v) {
+        long x = v & 0x1249249249249249L;
+        x = (x ^ (x >>> 2)) & 0x10C30C30C30C30C3L;
+        x = (x ^ (x >>> 4)) & 0x100F00F00F00F00FL;
+        x = (x ^ (x >>> 8)) & 0x1F0000FF0000FFL;
+        x = (x ^ (x >>> 16)) & 0x1F00000000FFFFL;
+        x = (x ^ (x >>> 32)) & 0x1FFFFFL;
+        return (int) x;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("VoxelHierarchy[h0=").append(finestSize).append(", voxels per level");
+        for (Level l : levels) b.append(' ').append(l.size());
+        return b.append(']').toString();
+    }
+}

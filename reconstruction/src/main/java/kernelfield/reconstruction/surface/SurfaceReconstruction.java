@@ -1,0 +1,406 @@
+package kernelfield.reconstruction.surface;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import kernelfield.engine.compute.CpuDevice;
+import kernelfield.engine.data.PointCloud;
+import kernelfield.engine.data.TriangleMesh;
+import kernelfield.engine.geometry.KdTree;
+import kernelfield.engine.geometry.NormalEstimation;
+import kernelfield.engine.geometry.SampleGrid;
+import kernelfield.engine.geometry.SparseMarchingCubes;
+import kernelfield.fields.nks.NksField;
+import kernelfield.fields.nks.NksSolver;
+import kernelfield.fields.nks.VoxelHierarchy;
+import kernelfield.reconstruction.surface.internal.SurfaceCells;
+
+/**
+ * Point cloud to surface mesh with the {@code nks} kernel surface
+ * ({@link kernelfield.fields.nks}): the headless library call behind {@code kf reconstruct}.
+ *
+ * <p>Steps: drop rows with a non-finite position or normal; estimate and orient normals when the
+ * cloud has none (PCA over {@code k} neighbours, more on noisy input, minimum-spanning-tree propagation); choose the
+ * finest voxel size from the point spacing, the estimated noise and {@code detail} (or take
+ * {@link Options#voxelSize}); reduce the points to oriented samples, one per cell of half a voxel
+ * (centroid, mean normal, area); build the voxel hierarchy (levels up to about 24 voxels across
+ * the bounding box, the coarsest one dense); solve for the coefficients; select the finest voxels
+ * near the zero level set by a coarse-to-fine narrow band (restricted, unless
+ * {@link Options#watertight}, to the voxels within one voxel of an input sample: the distance
+ * mask); polygonize them with marching cubes on a lattice of {@code h0 / meshSubdivision}; give
+ * each vertex the normalised gradient of the field as normal and, when the input has colours,
+ * the colour of its nearest input point.
+ *
+ * <p>Degenerate inputs: no finite point, fewer than 3 distinct points, or points on a line
+ * throw {@link IllegalArgumentException}; coplanar points give the planar patch they span (open;
+ * with {@code watertight}, a thin closed slab may result). Duplicates are harmless.
+ * Deterministic for a given input and options, for any thread count.
+ */
+public final class SurfaceReconstruction {
+    private SurfaceReconstruction() {
+    }
+
+    /**
+     * Options.
+     *
+     * @param detail          0..1, finer with larger values (default 0.5); ignored when voxelSize &gt; 0
+     * @param voxelSize       finest voxel size in input units, or 0 to choose it from the data
+     * @param watertight      keep the closed surface (no trimming away from the input)
+     * @param threads         worker threads, {@code >= 1}
+     * @param normalNeighbors k of the normal estimation when the input has no normals
+     * @param meshSubdivision marching-cubes cells per finest voxel edge, 1..4
+     * @param solver          energy weights and solver settings
+     */
+    public record Options(double detail, double voxelSize, boolean watertight, int threads, int normalNeighbors, int meshSubdivision,
+            NksSolver.Options solver) {
+        public Options {
+            if (!(detail >= 0 && detail <= 1)) throw new IllegalArgumentException("detail must be in [0, 1], got " + detail);
+            if (!(voxelSize >= 0) || !Double.isFinite(voxelSize)) throw new IllegalArgumentException("voxel size must be >= 0 and finite, got " + voxelSize);
+            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            if (normalNeighbors < 3) throw new IllegalArgumentException("normal neighbours must be >= 3, got " + normalNeighbors);
+            if (meshSubdivision < 1 || meshSubdivision > 4) throw new IllegalArgumentException("mesh subdivision must be in 1..4, got " + meshSubdivision);
+            Objects.requireNonNull(solver, "solver");
+        }
+
+        public static Options defaults() {
+            return new Options(0.5, 0, false, Runtime.getRuntime().availableProcessors(), 16, 2, NksSolver.Options.defaults());
+        }
+
+        public Options withDetail(double d) {
+            return new Options(d, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, solver);
+        }
+
+        public Options withVoxelSize(double s) {
+            return new Options(detail, s, watertight, threads, normalNeighbors, meshSubdivision, solver);
+        }
+
+        public Options withWatertight(boolean w) {
+            return new Options(detail, voxelSize, w, threads, normalNeighbors, meshSubdivision, solver);
+        }
+
+        public Options withThreads(int t) {
+            return new Options(detail, voxelSize, watertight, t, normalNeighbors, meshSubdivision, solver);
+        }
+
+        public Options withMeshSubdivision(int m) {
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, m, solver);
+        }
+
+        public Options withSolver(NksSolver.Options s) {
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, s);
+        }
+    }
+
+    /** Progress: a stage name and the fraction of the whole run done, 0..1. */
+    @FunctionalInterface
+    public interface Progress {
+        void report(String stage, double fraction);
+
+        static Progress none() {
+            return (s, f) -> {
+            };
+        }
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param mesh             the surface, with per-vertex normals (and colours when the input had them)
+     * @param field            the solved kernel surface
+     * @param voxelSize        finest voxel size used
+     * @param noiseEstimate    estimated noise (standard deviation) of the input, input units
+     * @param droppedPoints    input rows dropped for a non-finite position or normal
+     * @param normalsEstimated whether normals were estimated
+     * @param samples          samples fitted
+     * @param cgIterations     conjugate-gradient iterations per level {@code (L)}, level 0 the finest
+     * @param seconds          wall time per stage, in order
+     */
+    public record Result(TriangleMesh mesh, NksField field, double voxelSize, double noiseEstimate, int droppedPoints,
+            boolean normalsEstimated, int samples, int[] cgIterations, Map<String, Double> seconds) {
+    }
+
+    /** Reconstructs with default options and no progress. */
+    public static Result reconstruct(PointCloud cloud) {
+        return reconstruct(cloud, Options.defaults(), Progress.none());
+    }
+
+    /**
+     * Reconstructs a surface from {@code cloud} (not modified).
+     *
+     * @throws IllegalArgumentException for no finite points, fewer than 3 distinct points, or collinear points
+     */
+    public static Result reconstruct(PointCloud cloud, Options options, Progress progress) {
+        Objects.requireNonNull(cloud, "cloud");
+        Objects.requireNonNull(options, "options");
+        Progress pr = progress == null ? Progress.none() : progress;
+        Map<String, Double> secs = new LinkedHashMap<>();
+        try (CpuDevice device = CpuDevice.withThreads(options.threads())) {
+            long t0 = System.nanoTime();
+            pr.report("input", 0.0);
+            // 1. finite rows
+            float[] in = cloud.positions();
+            float[] inN = cloud.normals();
+            int n0 = cloud.size();
+            int keep = 0;
+            boolean[] ok = new boolean[n0];
+            for (int i = 0; i < n0; i++) {
+                boolean good = Float.isFinite(in[3 * i]) && Float.isFinite(in[3 * i + 1]) && Float.isFinite(in[3 * i + 2]);
+                if (good && inN != null) {
+                    good = Float.isFinite(inN[3 * i]) && Float.isFinite(inN[3 * i + 1]) && Float.isFinite(inN[3 * i + 2]);
+                }
+                ok[i] = good;
+                if (good) keep++;
+            }
+            if (keep == 0) throw new IllegalArgumentException(n0 == 0 ? "no points to reconstruct" : "no finite points among " + n0);
+            float[] pts;
+            float[] nrm;
+            float[] col = null;
+            int[] srcIndex = null;
+            if (keep == n0) {
+                pts = in;
+                nrm = inN;
+                col = cloud.colors();
+            } else {
+                pts = new float[3 * keep];
+                nrm = inN == null ? null : new float[3 * keep];
+                srcIndex = new int[keep];
+                int o = 0;
+                for (int i = 0; i < n0; i++) {
+                    if (!ok[i]) continue;
+                    System.arraycopy(in, 3 * i, pts, 3 * o, 3);
+                    if (nrm != null) System.arraycopy(inN, 3 * i, nrm, 3 * o, 3);
+                    srcIndex[o++] = i;
+                }
+            }
+            int n = keep;
+            checkSpread(pts, n);
+            KdTree tree = KdTree.build(pts);
+            secs.put("input", (System.nanoTime() - t0) * 1e-9);
+            // 2. noise and spacing
+            long t1 = System.nanoTime();
+            double[] stats = spacingAndNoise(pts, tree);
+            double spacing = stats[0], noise = stats[1];
+            double diag = cloud.bounds().isEmpty() ? 0 : boundsDiagonal(pts);
+            double h0 = options.voxelSize() > 0 ? options.voxelSize() : chooseVoxelSize(spacing, noise, diag, options.detail());
+            secs.put("analysis", (System.nanoTime() - t1) * 1e-9);
+            // 3. normals
+            boolean estimated = false;
+            if (nrm == null) {
+                long t2 = System.nanoTime();
+                pr.report("normals", 0.05);
+                int k = Math.min(normalNeighbours(options.normalNeighbors(), spacing, noise), n);
+                nrm = NormalEstimation.estimate(pts, tree, k);
+                NormalEstimation.orientConsistently(pts, nrm, tree, k);
+                estimated = true;
+                secs.put("normals", (System.nanoTime() - t2) * 1e-9);
+            }
+            // 4. samples and hierarchy
+            long t3 = System.nanoTime();
+            pr.report("samples", 0.3);
+            double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+            double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+            for (int i = 0; i < n; i++) {
+                for (int a = 0; a < 3; a++) {
+                    lo[a] = Math.min(lo[a], pts[3 * i + a]);
+                    hi[a] = Math.max(hi[a], pts[3 * i + a]);
+                }
+            }
+            double extent = Math.max(hi[0] - lo[0], Math.max(hi[1] - lo[1], hi[2] - lo[2]));
+            int levels = 1;
+            while (levels < 12 && extent / (h0 * Math.pow(2, levels - 1)) > 24) levels++;
+            double hc = h0 * Math.pow(2, levels - 1);
+            int dilation = 1;
+            double[] origin = {lo[0] - (dilation + 2) * hc, lo[1] - (dilation + 2) * hc, lo[2] - (dilation + 2) * hc};
+            if ((hi[0] - origin[0]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0 || (hi[1] - origin[1]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0
+                    || (hi[2] - origin[2]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0) {
+                throw new IllegalArgumentException("voxel size " + h0 + " is too small for the extent " + extent + " (over 10^6 voxels across)");
+            }
+            NksSolver.Samples samples = Sampling.cellSamples(pts, nrm, n, origin, h0 / 2, device);
+            VoxelHierarchy hier = VoxelHierarchy.build(samples.positions(), origin, h0, levels, dilation, true, device);
+            secs.put("hierarchy", (System.nanoTime() - t3) * 1e-9);
+            // 5. solve
+            long t4 = System.nanoTime();
+            pr.report("solve", 0.4);
+            int[] done = {0};
+            int levelCount = levels;
+            NksSolver.Result solved = NksSolver.solve(hier, samples, options.solver(), device, (sw, l, unk, r) -> {
+                done[0]++;
+                pr.report("solve", 0.4 + 0.4 * done[0] / (double) (levelCount * options.solver().sweeps()));
+            });
+            NksField field = solved.field();
+            secs.put("solve", (System.nanoTime() - t4) * 1e-9);
+            // 6. mesh
+            long t5 = System.nanoTime();
+            pr.report("mesh", 0.8);
+            TriangleMesh mesh = extract(field, options.watertight(), options.meshSubdivision(), device);
+            secs.put("mesh", (System.nanoTime() - t5) * 1e-9);
+            // 7. attributes
+            long t6 = System.nanoTime();
+            float[] v = mesh.vertices();
+            int nvx = mesh.vertexCount();
+            float[] fv = new float[nvx];
+            float[] g = new float[3 * nvx];
+            field.evaluate(v, fv, g, device);
+            for (int i = 0; i < nvx; i++) {
+                double len = Math.sqrt((double) g[3 * i] * g[3 * i] + (double) g[3 * i + 1] * g[3 * i + 1] + (double) g[3 * i + 2] * g[3 * i + 2]);
+                if (len > 0) {
+                    g[3 * i] /= (float) len;
+                    g[3 * i + 1] /= (float) len;
+                    g[3 * i + 2] /= (float) len;
+                }
+            }
+            mesh = mesh.withNormals(g);
+            if (cloud.hasColors()) {
+                float[] src = cloud.colors();
+                int[] nn = new int[nvx];
+                tree.nearestBatch(v, nn, null);
+                float[] c = new float[3 * nvx];
+                for (int i = 0; i < nvx; i++) {
+                    int j = nn[i] < 0 ? 0 : (srcIndex == null ? nn[i] : srcIndex[nn[i]]);
+                    System.arraycopy(src, 3 * j, c, 3 * i, 3);
+                }
+                mesh = mesh.withColors(c);
+            }
+            secs.put("attributes", (System.nanoTime() - t6) * 1e-9);
+            pr.report("done", 1.0);
+            return new Result(mesh, field, h0, noise, n0 - n, estimated, samples.size(), solved.iterations(), secs);
+        }
+    }
+
+    /** Marching cubes over the finest voxels near the zero level set. */
+    static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device) {
+        VoxelHierarchy hier = field.hierarchy();
+        int[] vox = SurfaceCells.select(field, !watertight, 1.5, subdivision, device);
+        if (vox.length == 0) return new TriangleMesh(new float[0], new int[0]);
+        int mx = 0, my = 0, mz = 0;
+        for (int i = 0; i < vox.length; i += 3) {
+            mx = Math.max(mx, vox[i]);
+            my = Math.max(my, vox[i + 1]);
+            mz = Math.max(mz, vox[i + 2]);
+        }
+        int sd = subdivision;
+        double hm = hier.finestVoxelSize() / sd;
+        SampleGrid grid = new SampleGrid((mx + 1) * sd + 1, (my + 1) * sd + 1, (mz + 1) * sd + 1, hier.originX(), hier.originY(),
+                hier.originZ(), hm);
+        int nv = vox.length / 3;
+        long cellCount = (long) nv * sd * sd * sd;
+        if (cellCount > Integer.MAX_VALUE / 8) throw new IllegalArgumentException("too many mesh cells: " + cellCount);
+        long[] cells = new long[(int) cellCount];
+        int o = 0;
+        for (int i = 0; i < nv; i++) {
+            for (int c = 0; c < sd; c++) {
+                for (int b = 0; b < sd; b++) {
+                    for (int a = 0; a < sd; a++) cells[o++] = grid.key(vox[3 * i] * sd + a, vox[3 * i + 1] * sd + b, vox[3 * i + 2] * sd + c);
+                }
+            }
+        }
+        float[][] buf = new float[1][];
+        SparseMarchingCubes.Field f = p -> {
+            int m = p.length / 3;
+            if (buf[0] == null || buf[0].length < m) buf[0] = new float[m];
+            field.evaluate(p, buf[0], device);
+            return buf[0];
+        };
+        return SparseMarchingCubes.extract(f, grid, cells, 0f);
+    }
+
+    private static void checkSpread(float[] pts, int n) {
+        double[] mean = new double[3];
+        for (int i = 0; i < n; i++) for (int a = 0; a < 3; a++) mean[a] += pts[3 * i + a];
+        for (int a = 0; a < 3; a++) mean[a] /= n;
+        double[] c = new double[6];
+        for (int i = 0; i < n; i++) {
+            double x = pts[3 * i] - mean[0], y = pts[3 * i + 1] - mean[1], z = pts[3 * i + 2] - mean[2];
+            c[0] += x * x;
+            c[1] += x * y;
+            c[2] += x * z;
+            c[3] += y * y;
+            c[4] += y * z;
+            c[5] += z * z;
+        }
+        double[] ev = Eigen3.values(c);
+        if (!(ev[2] > 0)) throw new IllegalArgumentException("all " + n + " points coincide: nothing to reconstruct");
+        if (ev[1] <= 1e-10 * ev[2]) {
+            throw new IllegalArgumentException("the " + n + " points are collinear (or nearly so): a surface needs points spanning a plane");
+        }
+        int distinct = 1;
+        for (int i = 1; i < n && distinct < 3; i++) {
+            if (pts[3 * i] != pts[0] || pts[3 * i + 1] != pts[1] || pts[3 * i + 2] != pts[2]) distinct++;
+        }
+        if (distinct < 3) throw new IllegalArgumentException("fewer than 3 distinct points");
+    }
+
+    private static double boundsDiagonal(float[] p) {
+        return kernelfield.engine.data.Bounds.of(p).diagonal();
+    }
+
+    /**
+     * Median 8-neighbour radius (spacing) and median RMS distance of 24 neighbours to their
+     * plane (noise), over at most 4096 points spread evenly through the cloud.
+     */
+    static double[] spacingAndNoise(float[] pts, KdTree tree) {
+        int n = pts.length / 3;
+        int m = Math.min(n, 4096);
+        int k = Math.min(24, n);
+        double[] sp = new double[m];
+        double[] nz = new double[m];
+        int[] idx = new int[k];
+        float[] d2 = new float[k];
+        double[] c = new double[6];
+        for (int q = 0; q < m; q++) {
+            int i = (int) ((long) q * n / m);
+            int found = tree.knn(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2], k, idx, d2);
+            sp[q] = Math.sqrt(d2[Math.min(8, found - 1)]);
+            double mx = 0, my = 0, mz = 0;
+            for (int j = 0; j < found; j++) {
+                mx += pts[3 * idx[j]];
+                my += pts[3 * idx[j] + 1];
+                mz += pts[3 * idx[j] + 2];
+            }
+            mx /= found;
+            my /= found;
+            mz /= found;
+            Arrays.fill(c, 0);
+            for (int j = 0; j < found; j++) {
+                double x = pts[3 * idx[j]] - mx, y = pts[3 * idx[j] + 1] - my, z = pts[3 * idx[j] + 2] - mz;
+                c[0] += x * x;
+                c[1] += x * y;
+                c[2] += x * z;
+                c[3] += y * y;
+                c[4] += y * z;
+                c[5] += z * z;
+            }
+            double[] ev = Eigen3.values(c);
+            nz[q] = Math.sqrt(Math.max(0, ev[0]) / found);
+        }
+        Arrays.sort(sp);
+        Arrays.sort(nz);
+        return new double[] {sp[m / 2], nz[m / 2]};
+    }
+
+    /**
+     * Neighbours for normal estimation: {@code base} on clean input; on noisy input (where
+     * {@code base} neighbours do not reach five times the noise: the neighbourhood radius is about
+     * {@code spacing sqrt(k / 8)}) at least {@code 2 base}, enough to reach it, at most 64.
+     */
+    static int normalNeighbours(int base, double spacing, double noise) {
+        if (!(spacing > 0)) return base;
+        double r = 5 * noise / spacing;
+        double k = 8 * r * r;
+        if (k <= base) return base;
+        return (int) Math.min(64, Math.max(2 * base, Math.ceil(k)));
+    }
+
+    /** Finest voxel size from the spacing, noise, diagonal and detail. */
+    static double chooseVoxelSize(double spacing, double noise, double diag, double detail) {
+        double scale = Math.pow(2, 1 - 2 * detail); // detail 0.5 -> 1, 1 -> 0.5, 0 -> 2
+        double hDensity = 1.5 * spacing * scale;
+        double hNoise = 4.5 * noise * scale;
+        double hCap = diag / (256 * Math.pow(2, 2 * (detail - 0.5)));
+        double h = Math.max(hDensity, Math.max(hNoise, hCap));
+        if (!(h > 0)) h = diag / 64;
+        return h;
+    }
+}
