@@ -27,9 +27,9 @@ import kernelfield.render.internal.SplatPass;
  *
  * <p>A renderer works on the {@link Gl} of one context, on that context's thread, and keeps GPU
  * copies of the drawables it draws (uploaded once, again when a drawable's version changes;
- * those not drawn in a frame are freed after it). Frames allocate nothing on the Java heap once
- * the drawables are uploaded, apart from the arrays {@link Camera} accessors return. Not
- * thread-safe. {@link #close()} frees the GPU objects (not the context).
+ * those not drawn in a frame are freed after it). Once the drawables are uploaded a frame
+ * allocates only a few small arrays (camera and colour copies, map iterators), never per element.
+ * Not thread-safe. {@link #close()} frees the GPU objects (not the context).
  */
 public final class Renderer implements AutoCloseable {
     private final Gl gl;
