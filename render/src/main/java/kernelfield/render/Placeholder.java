@@ -1,1 +1,0 @@
-package kernelfield.render; final class Placeholder {}
