@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
         description = "Kernelfield: 3D reconstruction and novel-view synthesis from kernels.",
         subcommands = {CommandLine.HelpCommand.class, InfoCommand.class, ConvertCommand.class, SampleCommand.class,
                 EvalCommand.class, ReconstructCommand.class, FitCommand.class,
-                DemoCommand.class},
+                RenderCommand.class, ViewCommand.class, DemoCommand.class},
         sortOptions = false)
 public final class Main implements Runnable {
 

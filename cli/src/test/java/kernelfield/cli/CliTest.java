@@ -114,6 +114,21 @@ class CliTest {
     }
 
     @Test
+    void demoReconstructsTheBundledScan() throws Exception {
+        Path kitten = Path.of(System.getProperty("kf.repo", ".."), "assets", "kitten.xyz");
+        Run r = kf("demo", "-o", dir.toString(), "--input", kitten.toString());
+        assertEquals(0, r.code, r.err);
+        TriangleMesh mesh = MeshIO.read(dir.resolve("kitten.ply"));
+        assertTrue(mesh.triangleCount() > 1000, mesh.toString());
+        assertTrue(kernelfield.engine.geometry.MeshTopology.isWatertight(mesh), "closed scan, closed surface");
+        // The reconstruction lies on the input: every input point is near the surface.
+        PointCloud pts = PointCloudIO.read(kitten);
+        var metrics = kernelfield.engine.geometry.MeshMetrics.compare(pts, mesh,
+                kernelfield.engine.geometry.MeshMetrics.Options.defaults().withSamples(20000));
+        assertTrue(metrics.fscore(0.01) > 0.95, "F@1% " + metrics.fscore(0.01));
+    }
+
+    @Test
     void badInputIsOneLineAndNonZero() throws Exception {
         Path broken = dir.resolve("broken.ply");
         Files.writeString(broken, "ply\nformat binary_little_endian 1.0\nelement vertex 1000000000000\nproperty float x\nend_header\n");
