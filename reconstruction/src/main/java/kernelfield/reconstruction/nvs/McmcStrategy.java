@@ -1,7 +1,5 @@
 package kernelfield.reconstruction.nvs;
 
-import java.util.Arrays;
-
 import kernelfield.engine.optim.SeededRandom;
 import kernelfield.engine.optim.StepContext;
 import kernelfield.engine.optim.StepResult;
@@ -183,6 +181,5 @@ public final class McmcStrategy implements Strategy {
                 means[3 * i + a] += (float) (f * (r[3 * a] * b0 + r[3 * a + 1] * b1 + r[3 * a + 2] * b2));
             }
         }
-        Arrays.fill(r, 0);
     }
 }
