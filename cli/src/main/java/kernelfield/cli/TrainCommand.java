@@ -1,0 +1,115 @@
+package kernelfield.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import kernelfield.engine.data.CameraDataset;
+import kernelfield.engine.io.CameraDatasets;
+import kernelfield.engine.optim.TerminalProgress;
+import kernelfield.fields.splat.SplatKernel;
+import kernelfield.reconstruction.nvs.SplatTraining;
+import kernelfield.reconstruction.nvs.SplatTrainingOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kf train --method splat --data DIR -o OUT}: a scene from posed images. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a scene from posed images (NeRF-synthetic, nerfstudio or COLMAP folder).",
+                "Writes OUT/model.ply (3DGS PLY), OUT/log.jsonl, OUT/metrics.json (test PSNR/SSIM) and OUT/test/*.png."})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--method", defaultValue = "splat", paramLabel = "NAME", description = "Representation: splat (default).")
+    String method;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder or transforms.json.")
+    Path data;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--iterations", defaultValue = "30000", paramLabel = "N", description = "Training steps (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--time-budget", paramLabel = "S", description = "Stop after S seconds of training; the model is still written.")
+    Double timeBudget;
+
+    @Option(names = "--background", defaultValue = "white", paramLabel = "COLOUR",
+            description = "white, black or R,G,B in 0..1 (default ${DEFAULT-VALUE}); RGBA images are composited over it.")
+    String background;
+
+    @Option(names = "--strategy", defaultValue = "default", paramLabel = "NAME", description = "default (3DGS densification) or mcmc.")
+    String strategy;
+
+    @Option(names = "--max-splats", paramLabel = "N", description = "Cap on the number of splats (mcmc: the count it grows to).")
+    Integer maxSplats;
+
+    @Option(names = "--kernel", defaultValue = "gaussian", paramLabel = "NAME", description = "gaussian or ges.")
+    String kernel;
+
+    @Option(names = "--resolution-scale", defaultValue = "1", paramLabel = "F", description = "Train and evaluate at this image scale, in (0, 1].")
+    double resolutionScale;
+
+    @Option(names = "--sh-degree", defaultValue = "3", paramLabel = "D", description = "Highest SH degree, 0..3 (default ${DEFAULT-VALUE}).")
+    int shDegree;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!method.equals("splat")) throw new IllegalArgumentException("--method: unknown method '" + method + "' (available: splat)");
+        SplatTrainingOptions.Builder b = SplatTrainingOptions.defaults().toBuilder()
+                .iterations(iterations)
+                .background(parseBackground(background))
+                .strategy(switch (strategy.toLowerCase(Locale.ROOT)) {
+                    case "default" -> SplatTrainingOptions.StrategyKind.DEFAULT;
+                    case "mcmc" -> SplatTrainingOptions.StrategyKind.MCMC;
+                    default -> throw new IllegalArgumentException("--strategy: expected default or mcmc, got '" + strategy + "'");
+                })
+                .kernel(switch (kernel.toLowerCase(Locale.ROOT)) {
+                    case "gaussian" -> SplatKernel.GAUSSIAN;
+                    case "ges" -> SplatKernel.GES;
+                    default -> throw new IllegalArgumentException("--kernel: expected gaussian or ges, got '" + kernel + "'");
+                })
+                .resolutionScale(resolutionScale)
+                .maxShDegree(shDegree)
+                .seed(seed);
+        if (timeBudget != null) b.timeBudgetSeconds(timeBudget);
+        if (maxSplats != null) b.maxSplats(maxSplats);
+        if (threads != null) b.threads(threads);
+        SplatTrainingOptions o = b.build();
+        CameraDataset ds = CameraDatasets.open(data);
+        SplatTraining.Result r;
+        try (TerminalProgress progress = new TerminalProgress("train")) {
+            r = SplatTraining.run(ds, o, out, progress);
+        }
+        System.out.printf(Locale.ROOT, "trained %d steps in %.1f s (%s), %d splats; test PSNR %.2f dB, SSIM %.4f over %d views%n",
+                r.steps(), r.trainSeconds(), r.stopReason().toLowerCase(Locale.ROOT).replace('_', ' '), r.splats(),
+                r.test().meanPsnr(), r.test().meanSsim(), r.test().views().size());
+        System.out.println("wrote " + out.resolve("model.ply") + ", " + out.resolve("metrics.json"));
+        return 0;
+    }
+
+    /** {@code white}, {@code black} or {@code R,G,B} with components in 0..1. */
+    static float[] parseBackground(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("white")) return new float[] {1, 1, 1};
+        if (t.equals("black")) return new float[] {0, 0, 0};
+        String[] p = t.split(",");
+        if (p.length == 3) {
+            float[] c = new float[3];
+            try {
+                for (int i = 0; i < 3; i++) {
+                    c[i] = Float.parseFloat(p[i].trim());
+                    if (!(c[i] >= 0 && c[i] <= 1)) throw new NumberFormatException();
+                }
+                return c;
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+        }
+        throw new IllegalArgumentException("--background: expected white, black or R,G,B in 0..1, got '" + s + "'");
+    }
+}

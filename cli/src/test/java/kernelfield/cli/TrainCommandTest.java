@@ -1,0 +1,103 @@
+package kernelfield.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import kernelfield.fields.splat.GaussianSet;
+import kernelfield.fields.splat.SplatFormats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code kf train} and {@code kf eval RENDERS --dataset}, registered locally, on the shared car scene. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run kf(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.addSubcommand("train", new TrainCommand());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = cl.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    static Path car() {
+        String p = System.getProperty("kf.shared.data");
+        Path root = p != null ? Path.of(p) : Path.of("..", "..", "shared", "data").toAbsolutePath().normalize();
+        Path car = root.resolve("nvs/car");
+        assumeTrue(Files.isRegularFile(car.resolve("transforms_train.json")),
+                "shared data not present: " + car + " (tests on real data skipped)");
+        return car;
+    }
+
+    @Test
+    void trainThenEvalOnTheCar() throws Exception {
+        Path car = car();
+        Path out = dir.resolve("run");
+        Run r = kf("train", "--method", "splat", "--data", car.toString(), "-o", out.toString(), "--iterations", "20",
+                "--max-splats", "4000", "--resolution-scale", "0.25", "--background", "white", "--seed", "1", "--threads", "2");
+        assertEquals(0, r.code, r.err + r.out);
+        assertTrue(r.out.contains("test PSNR"), r.out);
+        GaussianSet g = SplatFormats.readPly(out.resolve("model.ply"));
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(g.size(), m.get("splats").asInt());
+        assertEquals(20, m.get("steps").asInt());
+        assertEquals(25, m.get("test").get("views").size());
+        double psnr = m.get("test").get("psnr").asDouble();
+        // a hull-initialized model is already far better than a blank white image after 20 steps
+        assertTrue(psnr > 17, "test PSNR after 20 steps at 64x64: " + psnr);
+        assertTrue(Files.isRegularFile(out.resolve("test/r_0.png")));
+        assertTrue(Files.readAllLines(out.resolve("log.jsonl")).size() >= 3);
+
+        Path json = dir.resolve("eval.json");
+        Run e = kf("eval", out.resolve("test").toString(), "--dataset", car.toString(), "--split", "test",
+                "--background", "white", "--json", json.toString());
+        assertEquals(0, e.code, e.err);
+        assertTrue(e.out.contains("r_0.png") && e.out.contains("mean"), e.out);
+        JsonNode ej = new ObjectMapper().readTree(json.toFile());
+        assertEquals(25, ej.get("views").size());
+        assertEquals(psnr, ej.get("psnr").asDouble(), 0.3); // renders saved as 8-bit PNG
+    }
+
+    @Test
+    void badArgumentsAreOneLineErrors() throws Exception {
+        Run r = kf("train", "--data", dir.toString(), "-o", dir.resolve("o").toString());
+        assertEquals(1, r.code);
+        assertTrue(r.err.startsWith("kf: error: ") && r.err.contains("not a camera dataset"), r.err);
+        r = kf("train", "--data", dir.toString(), "-o", dir.toString(), "--background", "pink");
+        assertEquals(1, r.code);
+        assertTrue(r.err.contains("--background"), r.err);
+        r = kf("train", "--data", dir.toString(), "-o", dir.toString(), "--method", "nerf");
+        assertEquals(1, r.code);
+        assertTrue(r.err.contains("--method"), r.err);
+        r = kf("eval", dir.toString(), "--dataset", dir.toString());
+        assertEquals(1, r.code);
+        assertTrue(r.err.contains("not a camera dataset"), r.err);
+        r = kf("eval", dir.resolve("x.ply").toString());
+        assertEquals(1, r.code);
+        assertTrue(r.err.contains("GT"), r.err);
+        assertEquals(0, kf("train", "--help").code);
+    }
+}
