@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kf", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kernelfield: 3D reconstruction and novel-view synthesis from kernels.",
         subcommands = {CommandLine.HelpCommand.class, InfoCommand.class, ConvertCommand.class, SampleCommand.class,
-                EvalCommand.class, ReconstructCommand.class, FitCommand.class,
+                EvalCommand.class, ReconstructCommand.class, TrainCommand.class, FitCommand.class,
                 RenderCommand.class, ViewCommand.class, DemoCommand.class},
         sortOptions = false)
 public final class Main implements Runnable {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import kernelfield.fields.splat.SplatFormats;
 import kernelfield.engine.data.PointCloud;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.io.FileFormat;
@@ -35,72 +36,15 @@ final class SceneFiles {
 
     static Content load(Path file) throws IOException {
         FileFormat f = FileFormat.of(file);
-        if (f == FileFormat.PLY && isSplatPly(file)) return new Content(null, null, readSplats(file));
+        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".splat")
+                || (f == FileFormat.PLY && SplatFormats.isSplatPly(file))) {
+            return new Content(null, null, SplatFormats.read(file));
+        }
         if (f != null && f.holdsMeshes()) {
             TriangleMesh m = MeshIO.read(file);
             if (m.triangleCount() > 0) return new Content(m, null, null);
         }
         return new Content(null, PointCloudIO.read(file), null);
-    }
-
-    /** Whether the PLY's vertex element has the 3DGS properties. Reads the header only. */
-    static boolean isSplatPly(Path file) throws IOException {
-        PlyElement v = PlyFile.readHeader(file).element("vertex");
-        return v != null && v.property("f_dc_0") != null && v.property("opacity") != null
-                && v.property("scale_0") != null && v.property("rot_0") != null;
-    }
-
-    /**
-     * A 3DGS PLY as a {@link GaussianSet}: pre-activation values as stored; {@code f_rest} is
-     * channel-major in the file ({@code f_rest_{c K + k}}, K = 0, 3, 8 or 15 per channel) and
-     * transposed to the set's coefficient-major layout; the SH degree follows from K.
-     */
-    static GaussianSet readSplats(Path file) throws IOException {
-        PlyElement v = PlyFile.read(file).element("vertex");
-        int n = v.count();
-        float[] m = new float[3 * n], s = new float[3 * n], q = new float[4 * n], dc = new float[3 * n];
-        String[] xyz = {"x", "y", "z"};
-        for (int k = 0; k < 3; k++) {
-            interleave(file, v, xyz[k], m, 3, k);
-            interleave(file, v, "scale_" + k, s, 3, k);
-            interleave(file, v, "f_dc_" + k, dc, 3, k);
-        }
-        for (int k = 0; k < 4; k++) interleave(file, v, "rot_" + k, q, 4, k);
-        float[] o = column(file, v, "opacity");
-        int rest = 0;
-        while (v.property("f_rest_" + rest) != null) rest++;
-        int perChannel = rest / 3;
-        int degree = switch (perChannel) {
-            case 0 -> 0;
-            case 3 -> 1;
-            case 8 -> 2;
-            case 15 -> 3;
-            default -> throw new KfFormatException(file, "element vertex: " + rest
-                    + " f_rest properties, expected 0, 9, 24 or 45");
-        };
-        if (rest != 3 * perChannel) throw new KfFormatException(file, "element vertex: " + rest + " f_rest properties");
-        float[] r = new float[GaussianSet.REST_COLS * n];
-        for (int c = 0; c < 3; c++) {
-            for (int k = 0; k < perChannel; k++) {
-                float[] col = column(file, v, "f_rest_" + (c * perChannel + k));
-                for (int i = 0; i < n; i++) r[GaussianSet.REST_COLS * i + 3 * k + c] = col[i];
-            }
-        }
-        GaussianSet g = GaussianSet.of(m, s, q, o, dc, r, null);
-        g.setActiveShDegree(degree);
-        return g;
-    }
-
-    private static float[] column(Path file, PlyElement v, String name) throws KfFormatException {
-        PlyProperty p = v.property(name);
-        if (p == null || p.isList()) throw new KfFormatException(file, "element vertex: no scalar property " + name);
-        return p.toFloats(v.count());
-    }
-
-    private static void interleave(Path file, PlyElement v, String name, float[] out, int stride, int k)
-            throws KfFormatException {
-        float[] c = column(file, v, name);
-        for (int i = 0; i < c.length; i++) out[stride * i + k] = c[i];
     }
 
     /** {@code WxH} as {@code (2)}. */

@@ -22,9 +22,7 @@ class ReconstructCommandTest {
     Path dir;
 
     private static int run(String... args) {
-        CommandLine cl = Main.commandLine();
-        if (!cl.getSubcommands().containsKey("reconstruct")) cl.addSubcommand("reconstruct", new ReconstructCommand());
-        return cl.execute(args);
+        return Main.commandLine().execute(args);
     }
 
     @Test

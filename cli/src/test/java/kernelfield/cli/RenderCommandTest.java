@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import kernelfield.fields.splat.SplatFormats;
 import kernelfield.engine.data.FloatImage;
 import kernelfield.engine.image.Psnr;
 import kernelfield.engine.io.Images;
@@ -65,8 +66,8 @@ class RenderCommandTest {
     @Test
     void splatPlyIsRecognisedAndItsRestCoefficientsTransposed(@TempDir Path dir) throws Exception {
         Path ply = writeSplatPly(dir.resolve("s.ply"), 10);
-        assertTrue(SceneFiles.isSplatPly(ply));
-        GaussianSet g = SceneFiles.readSplats(ply);
+        assertTrue(SplatFormats.isSplatPly(ply));
+        GaussianSet g = SplatFormats.readPly(ply);
         assertEquals(1, g.activeShDegree());
         PlyElement v = PlyFile.read(ply).element("vertex");
         // file: f_rest_{c * 3 + k}; set: column k * 3 + c
@@ -75,7 +76,7 @@ class RenderCommandTest {
         assertEquals(v.property("rot_3").floats()[5], g.quaternions().value()[4 * 5 + 3]);
         Path meshPly = dir.resolve("mesh.ply");
         kernelfield.engine.io.MeshIO.write(meshPly, kernelfield.engine.io.MeshIO.read(repo().resolve("assets/fandisk.off")));
-        assertTrue(!SceneFiles.isSplatPly(meshPly));
+        assertTrue(!SplatFormats.isSplatPly(meshPly));
         assertTrue(SceneFiles.load(meshPly).mesh() != null);
         assertTrue(SceneFiles.load(ply).splats() != null);
     }

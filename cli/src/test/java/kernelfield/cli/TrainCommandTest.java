@@ -24,24 +24,6 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run kf(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.addSubcommand("train", new TrainCommand());
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     static Path car() {
         String p = System.getProperty("kf.shared.data");
@@ -56,10 +38,10 @@ class TrainCommandTest {
     void trainThenEvalOnTheCar() throws Exception {
         Path car = car();
         Path out = dir.resolve("run");
-        Run r = kf("train", "--method", "splat", "--data", car.toString(), "-o", out.toString(), "--iterations", "20",
+        CliTest.Run r = CliTest.kf("train", "--method", "splat", "--data", car.toString(), "-o", out.toString(), "--iterations", "20",
                 "--max-splats", "4000", "--resolution-scale", "0.25", "--background", "white", "--seed", "1", "--threads", "2");
-        assertEquals(0, r.code, r.err + r.out);
-        assertTrue(r.out.contains("test PSNR"), r.out);
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("test PSNR"), r.out());
         GaussianSet g = SplatFormats.readPly(out.resolve("model.ply"));
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals(g.size(), m.get("splats").asInt());
@@ -72,10 +54,10 @@ class TrainCommandTest {
         assertTrue(Files.readAllLines(out.resolve("log.jsonl")).size() >= 3);
 
         Path json = dir.resolve("eval.json");
-        Run e = kf("eval", out.resolve("test").toString(), "--dataset", car.toString(), "--split", "test",
+        CliTest.Run e = CliTest.kf("eval", out.resolve("test").toString(), "--dataset", car.toString(), "--split", "test",
                 "--background", "white", "--json", json.toString());
-        assertEquals(0, e.code, e.err);
-        assertTrue(e.out.contains("r_0.png") && e.out.contains("mean"), e.out);
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("r_0.png") && e.out().contains("mean"), e.out());
         JsonNode ej = new ObjectMapper().readTree(json.toFile());
         assertEquals(25, ej.get("views").size());
         assertEquals(psnr, ej.get("psnr").asDouble(), 0.3); // renders saved as 8-bit PNG
@@ -83,21 +65,21 @@ class TrainCommandTest {
 
     @Test
     void badArgumentsAreOneLineErrors() throws Exception {
-        Run r = kf("train", "--data", dir.toString(), "-o", dir.resolve("o").toString());
-        assertEquals(1, r.code);
-        assertTrue(r.err.startsWith("kf: error: ") && r.err.contains("not a camera dataset"), r.err);
-        r = kf("train", "--data", dir.toString(), "-o", dir.toString(), "--background", "pink");
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("--background"), r.err);
-        r = kf("train", "--data", dir.toString(), "-o", dir.toString(), "--method", "nerf");
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("--method"), r.err);
-        r = kf("eval", dir.toString(), "--dataset", dir.toString());
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("not a camera dataset"), r.err);
-        r = kf("eval", dir.resolve("x.ply").toString());
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("GT"), r.err);
-        assertEquals(0, kf("train", "--help").code);
+        CliTest.Run r = CliTest.kf("train", "--data", dir.toString(), "-o", dir.resolve("o").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("kf: error: ") && r.err().contains("not a camera dataset"), r.err());
+        r = CliTest.kf("train", "--data", dir.toString(), "-o", dir.toString(), "--background", "pink");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--background"), r.err());
+        r = CliTest.kf("train", "--data", dir.toString(), "-o", dir.toString(), "--method", "nerf");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--method"), r.err());
+        r = CliTest.kf("eval", dir.toString(), "--dataset", dir.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("not a camera dataset"), r.err());
+        r = CliTest.kf("eval", dir.resolve("x.ply").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("GT"), r.err());
+        assertEquals(0, CliTest.kf("train", "--help").code());
     }
 }

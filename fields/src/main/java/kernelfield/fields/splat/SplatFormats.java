@@ -95,6 +95,16 @@ public final class SplatFormats {
     // ---------------------------------------------------------------------------------- PLY
 
     /** Reads a 3DGS PLY (see the class comment). Allocates the set and the file's columns. */
+    /**
+     * Whether {@code file} is a PLY whose vertex element has the 3DGS properties ({@code f_dc_0},
+     * {@code opacity}, {@code scale_0}, {@code rot_0}). Reads the header only.
+     */
+    public static boolean isSplatPly(Path file) throws IOException {
+        PlyElement v = PlyFile.readHeader(file).element("vertex");
+        return v != null && v.property("f_dc_0") != null && v.property("opacity") != null
+                && v.property("scale_0") != null && v.property("rot_0") != null;
+    }
+
     public static GaussianSet readPly(Path file) throws IOException {
         return fromPly(PlyFile.read(file), file);
     }
