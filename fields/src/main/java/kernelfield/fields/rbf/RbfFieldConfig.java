@@ -23,10 +23,22 @@ import java.util.Arrays;
  * @param outputs        output width (3 for RGB, 1 for a distance)
  * @param trainKernels   whether centres and shapes are trained (else frozen)
  * @param seed           seed of the parameter initialisation
+ * @param normalize      kernel values divided by their sum over the kernels reaching the point,
+ *                       {@code phi_j / (sum_i phi_i + 1e-8)} (NeuRBF's image setting: a partition of
+ *                       unity). The field then jumps where the last kernel leaves a point, so keep
+ *                       it off where a loss needs smooth gradients (distance fields)
  */
 public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
         int channels, float rbfFreqMin, float rbfFreqMax, int[] gridResolutions, int gridFeatures, int[] hidden,
-        float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed) {
+        float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed, boolean normalize) {
+
+    /** A configuration without normalization. */
+    public RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
+            int channels, float rbfFreqMin, float rbfFreqMax, int[] gridResolutions, int gridFeatures, int[] hidden,
+            float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed) {
+        this(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax, gridResolutions,
+                gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, false);
+    }
 
     public RbfFieldConfig {
         boxLo = boxLo.clone();
@@ -80,32 +92,42 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
 
     public RbfFieldConfig withKernel(RbfKernel k, float newSupport) {
         return new RbfFieldConfig(dim, boxLo, boxHi, k, newSupport, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withTrainKernels(boolean train) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, train, seed);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, train, seed, normalize);
     }
 
     public RbfFieldConfig withChannels(int c, float freqMin, float freqMax, int neighbours) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, neighbours, c, freqMin, freqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withGrid(int[] resolutions, int features) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                resolutions, features, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+                resolutions, features, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withDecoder(int[] hiddenWidths, float freqMin, float freqMax) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hiddenWidths, freqMin, freqMax, outputs, trainKernels, seed);
+                gridResolutions, gridFeatures, hiddenWidths, freqMin, freqMax, outputs, trainKernels, seed, normalize);
+    }
+
+    public RbfFieldConfig withNormalize(boolean n) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, n);
+    }
+
+    public RbfFieldConfig withOutputs(int n) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, n, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withSeed(long s) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, s);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, s, normalize);
     }
 
     @Override
@@ -114,6 +136,6 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
                 + ", channels=" + channels + ", rbfFreq=" + rbfFreqMin + ".." + rbfFreqMax + ", grid="
                 + Arrays.toString(gridResolutions) + "x" + gridFeatures + ", hidden=" + Arrays.toString(hidden)
                 + ", decFreq=" + decFreqMin + ".." + decFreqMax + ", outputs=" + outputs + ", trainKernels="
-                + trainKernels + "]";
+                + trainKernels + ", normalize=" + normalize + "]";
     }
 }

@@ -38,6 +38,10 @@ import kernelfield.fields.rbf.RbfFieldConfig;
  */
 public final class ImageFit {
     static final int CALIBRATION_STEPS = 20;
+    static final boolean DEBUG = Boolean.getBoolean("kf.debug");
+    private static final int WARM_ROUND = 200;
+    /** A single-pixel evaluation this fast (forward and backward) runs compiled code. */
+    private static final double WARM_FAST_SECONDS = 30e-6;
     private static final int SLOTS = 2;
     private static final int CHUNK = 128;
 
@@ -142,17 +146,24 @@ public final class ImageFit {
             RbfFieldConfig cfg = new RbfFieldConfig(2, base.boxLo(), base.boxHi(), base.kernel(), base.support(),
                     base.maxNeighbours(), base.channels(), base.rbfFreqMin(), base.rbfFreqMax(), base.gridResolutions(),
                     base.gridFeatures(), base.hidden(), base.decFreqMin(), base.decFreqMax(), ch, base.trainKernels(),
-                    o.seed());
+                    o.seed(), base.normalize());
             int k = Math.min(cfg.kernelsFor(o.maxParams()), n / 2);
             float[] coords = pixelCentres(w, h, s);
             float[] weights = sobelMagnitude(img);
+            if (DEBUG) System.err.printf("t sobel %.2f%n", (System.nanoTime() - t0) * 1e-9);
             KMeansInit.Result km = KMeansInit.run(coords, weights, 2, Math.max(k, 1), o.kmeansIters(),
                     0.25 / ((double) s * s), 1.0, o.seed(), device);
+            if (DEBUG) System.err.printf("t kmeans %.2f%n", (System.nanoTime() - t0) * 1e-9);
             RbfField field = new RbfField(cfg, km.centers(), km.shapes());
-            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) warmUp(field, coords, ch);
+            if (DEBUG) System.err.printf("t field %.2f%n", (System.nanoTime() - t0) * 1e-9);
+            // kernels are frozen: the kernels reaching each pixel are found once
+            RbfField.Neighbours nb = cfg.trainKernels() ? null : field.neighbours(coords, n, device);
+            if (DEBUG) System.err.printf("t nb %.2f%n", (System.nanoTime() - t0) * 1e-9);
+            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) warmUp(field, nb, coords, ch, 4.0);
+            if (DEBUG) System.err.printf("t warm %.2f%n", (System.nanoTime() - t0) * 1e-9);
             double initSeconds = (System.nanoTime() - t0) * 1e-9;
 
-            PixelObjective objective = new PixelObjective(field, img, coords, o.batch(), device);
+            PixelObjective objective = new PixelObjective(field, nb, img, coords, o.batch(), device);
             long[] planned = {o.steps() > 0 ? o.steps() : 1000};
             LearningRateSchedule cosF = step -> cosine(o.lr(), step, planned[0]);
             LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, planned[0]);
@@ -169,6 +180,7 @@ public final class ImageFit {
                 @Override
                 public void afterStep(StepContext ctx, StepResult r) {
                     boolean rebuild = cfg.trainKernels() && ctx.step() % 25 == 24;
+                    if (rebuild) objective.neighboursChanged();
                     field.parametersChanged(rebuild);
                     double el = (System.nanoTime() - trainStart) * 1e-9;
                     if (o.steps() <= 0 && ctx.step() + 1 == CALIBRATION_STEPS && Double.isFinite(budget)) {
@@ -176,7 +188,7 @@ public final class ImageFit {
                         planned[0] = Math.max(CALIBRATION_STEPS + 1, (long) (budget / perStep));
                     }
                     while (nextEval < evalTimes.length && el + initSeconds >= evalTimes[nextEval]) {
-                        FloatImage pred = render(field, w, h, ch, s, device);
+                        FloatImage pred = render(field, objective.neighbours(), w, h, ch, s, device);
                         curve.add(new double[] {el + initSeconds, Psnr.psnr(pred, img)});
                         nextEval++;
                     }
@@ -192,7 +204,7 @@ public final class ImageFit {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            FloatImage fitted = render(field, w, h, ch, s, device);
+            FloatImage fitted = render(field, objective.neighbours(), w, h, ch, s, device);
             double psnr = Psnr.psnr(fitted, img);
             curve.add(new double[] {tr.elapsedSeconds() + initSeconds, psnr});
             Ssim.Boundary bd = w >= 11 && h >= 11 ? Ssim.Boundary.VALID : Ssim.Boundary.ZERO_PAD;
@@ -213,21 +225,41 @@ public final class ImageFit {
     }
 
     /**
-     * Runs the forward and backward passes many times on a few pixels, into scratch buffers, so
-     * that the just-in-time compiler compiles the vector code before the first full-size step
-     * (vector code that is not yet compiled is orders of magnitude slower). Changes no parameter.
+     * Runs the forward and backward passes of the training step on one pixel at a time, into
+     * scratch buffers, until the just-in-time compiler has compiled the vector code (vector code
+     * that is not yet compiled is orders of magnitude slower): rounds of {@value #WARM_ROUND}
+     * evaluations until a round runs at compiled speed, or {@code maxSeconds} passed. Changes no
+     * parameter; allocates scratch buffers.
+     *
+     * @return the number of evaluations run
      */
-    static void warmUp(RbfField field, float[] coords, int ch) {
-        int m = 4;
-        RbfField.Workspace ws = field.workspace(m);
+    static int warmUp(RbfField field, RbfField.Neighbours nb, float[] coords, int ch, double maxSeconds) {
+        RbfField.Workspace ws = field.workspace(1);
         float[] g = new float[field.gradientLength()];
-        float[] d = new float[m * ch];
+        float[] d = new float[ch];
+        d[0] = 1e-3f;
+        int[] rows = new int[1];
+        float[] pts = new float[2];
         int n = coords.length / 2;
-        for (int it = 0; it < 3000; it++) {
-            int off = (int) ((long) it * 7919 % Math.max(1, n - m)) * 2;
-            field.forward(ws, coords, off, m);
-            field.backward(ws, coords, off, m, d, g, null, 0);
+        long t0 = System.nanoTime();
+        long limit = (long) (maxSeconds * 1e9);
+        int it = 0;
+        int fastRounds = 0;
+        while (System.nanoTime() - t0 < limit) {
+            long r0 = System.nanoTime();
+            for (int i = 0; i < WARM_ROUND; i++, it++) {
+                rows[0] = (int) ((long) it * 7919 % n);
+                pts[0] = coords[2 * rows[0]];
+                pts[1] = coords[2 * rows[0] + 1];
+                field.forward(ws, pts, 0, 1, nb, rows, 0);
+                field.backward(ws, pts, 0, 1, d, g, null, 0);
+            }
+            double perEval = (System.nanoTime() - r0) * 1e-9 / WARM_ROUND;
+            if (DEBUG) System.err.printf("warm round %d: %.1f us per evaluation%n", it / WARM_ROUND, perEval * 1e6);
+            fastRounds = perEval < WARM_FAST_SECONDS ? fastRounds + 1 : 0;
+            if (fastRounds >= 2 && it >= 2000) break;
         }
+        return it;
     }
 
     static double cosine(double lr, long step, long total) {
@@ -272,6 +304,14 @@ public final class ImageFit {
 
     /** Evaluates the field at every pixel centre; allocates the image and per-chunk workspaces. */
     public static FloatImage render(RbfField field, int w, int h, int ch, int s, CpuDevice device) {
+        return render(field, null, w, h, ch, s, device);
+    }
+
+    /**
+     * As {@link #render(RbfField, int, int, int, int, CpuDevice)}, reading the kernels reaching
+     * each pixel from {@code nb} (rows in pixel order) when it is not null.
+     */
+    public static FloatImage render(RbfField field, RbfField.Neighbours nb, int w, int h, int ch, int s, CpuDevice device) {
         FloatImage out = new FloatImage(w, h, ch);
         float[] o = out.data();
         int n = w * h;
@@ -286,7 +326,7 @@ public final class ImageFit {
                     pts[t * 2] = (p % w + 0.5f) / s;
                     pts[t * 2 + 1] = (p / w + 0.5f) / s;
                 }
-                field.forward(ws, pts, 0, m);
+                field.forward(ws, pts, 0, m, nb, null, i);
                 float[] y = ws.output();
                 for (int t = 0; t < m * ch; t++) o[i * ch + t] = Math.clamp(y[t], 0f, 1f);
             }
@@ -297,6 +337,7 @@ public final class ImageFit {
     /** MSE on a random minibatch of pixels, gradients accumulated per slot and added in slot order. */
     static final class PixelObjective implements Objective {
         private final RbfField field;
+        private RbfField.Neighbours nb;
         private final float[] target;
         private final float[] coords;
         private final int batch;
@@ -310,8 +351,9 @@ public final class ImageFit {
         private final float[][] dOut = new float[SLOTS][];
         private final double[] partial = new double[SLOTS];
 
-        PixelObjective(RbfField field, FloatImage img, float[] coords, int batch, CpuDevice device) {
+        PixelObjective(RbfField field, RbfField.Neighbours nb, FloatImage img, float[] coords, int batch, CpuDevice device) {
             this.field = field;
+            this.nb = nb;
             this.target = img.data();
             this.coords = coords;
             this.batch = batch;
@@ -327,6 +369,16 @@ public final class ImageFit {
             }
         }
 
+        /** The pixels' neighbour table, or null when kernels are trained (then looked up per step). */
+        RbfField.Neighbours neighbours() {
+            return nb;
+        }
+
+        /** Kernels moved: drops the table (trained kernels are looked up per step). */
+        void neighboursChanged() {
+            nb = null;
+        }
+
         @Override
         public StepResult evaluate(StepContext ctx) {
             SeededRandom r = ctx.random();
@@ -334,8 +386,7 @@ public final class ImageFit {
             java.util.Arrays.sort(pick);
             float scale = 2f / ((float) batch * ch);
             device.parallelForSlots(batch, CHUNK, SLOTS, (slot, start, end) -> {
-                float[] g = grads[slot];
-                java.util.Arrays.fill(g, 0f);
+                float[] g = grads[slot]; // zero: cleared by the previous step's merge
                 RbfField.Workspace w = ws[slot];
                 float[] p = pts[slot];
                 float[] d = dOut[slot];
@@ -347,7 +398,7 @@ public final class ImageFit {
                         p[t * 2] = coords[px * 2];
                         p[t * 2 + 1] = coords[px * 2 + 1];
                     }
-                    field.forward(w, p, 0, m);
+                    field.forward(w, p, 0, m, nb, pick, i);
                     float[] y = w.output();
                     for (int t = 0; t < m; t++) {
                         int px = pick[i + t];
@@ -361,7 +412,7 @@ public final class ImageFit {
                 }
                 partial[slot] = loss;
             });
-            field.addGradients(grads, device);
+            field.addGradients(grads, device, true);
             double loss = 0;
             for (double v : partial) loss += v;
             loss /= (double) batch * ch;
