@@ -42,10 +42,10 @@ final class FitCommand implements Callable<Integer> {
                 description = "Parameter budget (default ${DEFAULT-VALUE}).")
         long params;
 
-        @Option(names = "--batch", defaultValue = "16384", paramLabel = "N", description = "Pixels per step (default ${DEFAULT-VALUE}).")
+        @Option(names = "--batch", defaultValue = "8192", paramLabel = "N", description = "Pixels per step (default ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", defaultValue = "0.005", paramLabel = "LR", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
         double lr;
 
         @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "CPU threads (0: all cores).")

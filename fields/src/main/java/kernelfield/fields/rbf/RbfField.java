@@ -294,7 +294,7 @@ public final class RbfField {
             gIdx = new int[capacity * gc];
             gW = new float[capacity * gc];
             gDw = new float[capacity * gc * config.dim()];
-            dX = new float[capacity * featureWidth];
+            dX = new float[capacity * featureWidth + LANES];
             tmp = new float[Math.max(channels, 1) + LANES];
             mw = mlp.workspace(capacity);
         }

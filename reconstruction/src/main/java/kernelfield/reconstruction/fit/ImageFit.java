@@ -32,16 +32,16 @@ import kernelfield.fields.rbf.RbfFieldConfig;
  *
  * <p>Coordinates are pixel centres {@code ((i + 0.5) / S, (j + 0.5) / S)}, {@code S} the longer
  * side. The time budget covers initialisation and training (not the final evaluation); with a
- * budget and no step count, the number of steps of the schedule is estimated once from the
- * first {@value #CALIBRATION_STEPS} steps' speed, so for bit-reproducible runs give
+ * budget and no step count, the number of steps of the schedule is estimated every
+ * {@value #CALIBRATION_STEPS} steps from the recent speed, so for bit-reproducible runs give
  * {@link Options#steps()}. Results are bit-identical for any thread count at a fixed step count.
  */
 public final class ImageFit {
     static final int CALIBRATION_STEPS = 20;
     static final boolean DEBUG = Boolean.getBoolean("kf.debug");
-    private static final int WARM_ROUND = 200;
-    /** A single-pixel evaluation this fast (forward and backward) runs compiled code. */
-    private static final double WARM_FAST_SECONDS = 30e-6;
+    private static final int WARM_PIXELS = 1024;
+    /** A pixel this fast (forward and backward) runs compiled code. */
+    private static final double WARM_FAST_SECONDS = 8e-6;
     private static final int SLOTS = 2;
     private static final int CHUNK = 128;
 
@@ -69,9 +69,9 @@ public final class ImageFit {
             evalTimes = evalTimes == null ? new double[0] : evalTimes.clone();
         }
 
-        /** 10 s, 0.5M parameters, batch 2^14, lr 1e-2. */
+        /** 10 s, 0.5M parameters, batch 2^13, lr 5e-3, 2 k-means iterations. */
         public static Options defaults() {
-            return new Options(10, 0, 500_000, 1 << 14, 1e-2, 4, 0, 0, null, new double[0]);
+            return new Options(10, 0, 500_000, 1 << 13, 5e-3, 2, 0, 0, null, new double[0]);
         }
 
         public Options withBudget(double seconds, long stepCount) {
@@ -159,11 +159,11 @@ public final class ImageFit {
             // kernels are frozen: the kernels reaching each pixel are found once
             RbfField.Neighbours nb = cfg.trainKernels() ? null : field.neighbours(coords, n, device);
             if (DEBUG) System.err.printf("t nb %.2f%n", (System.nanoTime() - t0) * 1e-9);
-            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) warmUp(field, nb, coords, ch, 4.0);
+            PixelObjective objective = new PixelObjective(field, nb, img, coords, o.batch(), device);
+            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) objective.warmUp(3.0);
             if (DEBUG) System.err.printf("t warm %.2f%n", (System.nanoTime() - t0) * 1e-9);
             double initSeconds = (System.nanoTime() - t0) * 1e-9;
 
-            PixelObjective objective = new PixelObjective(field, nb, img, coords, o.batch(), device);
             long[] planned = {o.steps() > 0 ? o.steps() : 1000};
             LearningRateSchedule cosF = step -> cosine(o.lr(), step, planned[0]);
             LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, planned[0]);
@@ -176,6 +176,8 @@ public final class ImageFit {
             Strategy after = new Strategy() {
                 long trainStart = System.nanoTime();
                 int nextEval = 0;
+                double lastEl;
+                long lastDone;
 
                 @Override
                 public void afterStep(StepContext ctx, StepResult r) {
@@ -183,9 +185,14 @@ public final class ImageFit {
                     if (rebuild) objective.neighboursChanged();
                     field.parametersChanged(rebuild);
                     double el = (System.nanoTime() - trainStart) * 1e-9;
-                    if (o.steps() <= 0 && ctx.step() + 1 == CALIBRATION_STEPS && Double.isFinite(budget)) {
-                        double perStep = el / CALIBRATION_STEPS;
-                        planned[0] = Math.max(CALIBRATION_STEPS + 1, (long) (budget / perStep));
+                    long done = ctx.step() + 1;
+                    if (o.steps() <= 0 && Double.isFinite(budget) && done >= CALIBRATION_STEPS && done % CALIBRATION_STEPS == 0) {
+                        // re-estimated from the recent speed (early steps may still run uncompiled code)
+                        double perStep = (el - lastEl) / (done - lastDone);
+                        if (lastDone == 0) perStep = el / done;
+                        planned[0] = Math.max(done + 1, done + (long) (Math.max(budget - el, 0) / perStep));
+                        lastEl = el;
+                        lastDone = done;
                     }
                     while (nextEval < evalTimes.length && el + initSeconds >= evalTimes[nextEval]) {
                         FloatImage pred = render(field, objective.neighbours(), w, h, ch, s, device);
@@ -222,44 +229,6 @@ public final class ImageFit {
         } finally {
             device.close();
         }
-    }
-
-    /**
-     * Runs the forward and backward passes of the training step on one pixel at a time, into
-     * scratch buffers, until the just-in-time compiler has compiled the vector code (vector code
-     * that is not yet compiled is orders of magnitude slower): rounds of {@value #WARM_ROUND}
-     * evaluations until a round runs at compiled speed, or {@code maxSeconds} passed. Changes no
-     * parameter; allocates scratch buffers.
-     *
-     * @return the number of evaluations run
-     */
-    static int warmUp(RbfField field, RbfField.Neighbours nb, float[] coords, int ch, double maxSeconds) {
-        RbfField.Workspace ws = field.workspace(1);
-        float[] g = new float[field.gradientLength()];
-        float[] d = new float[ch];
-        d[0] = 1e-3f;
-        int[] rows = new int[1];
-        float[] pts = new float[2];
-        int n = coords.length / 2;
-        long t0 = System.nanoTime();
-        long limit = (long) (maxSeconds * 1e9);
-        int it = 0;
-        int fastRounds = 0;
-        while (System.nanoTime() - t0 < limit) {
-            long r0 = System.nanoTime();
-            for (int i = 0; i < WARM_ROUND; i++, it++) {
-                rows[0] = (int) ((long) it * 7919 % n);
-                pts[0] = coords[2 * rows[0]];
-                pts[1] = coords[2 * rows[0] + 1];
-                field.forward(ws, pts, 0, 1, nb, rows, 0);
-                field.backward(ws, pts, 0, 1, d, g, null, 0);
-            }
-            double perEval = (System.nanoTime() - r0) * 1e-9 / WARM_ROUND;
-            if (DEBUG) System.err.printf("warm round %d: %.1f us per evaluation%n", it / WARM_ROUND, perEval * 1e6);
-            fastRounds = perEval < WARM_FAST_SECONDS ? fastRounds + 1 : 0;
-            if (fastRounds >= 2 && it >= 2000) break;
-        }
-        return it;
     }
 
     static double cosine(double lr, long step, long total) {
@@ -381,12 +350,20 @@ public final class ImageFit {
 
         @Override
         public StepResult evaluate(StepContext ctx) {
-            SeededRandom r = ctx.random();
-            for (int i = 0; i < batch; i++) pick[i] = r.nextInt(n);
-            java.util.Arrays.sort(pick);
-            float scale = 2f / ((float) batch * ch);
-            device.parallelForSlots(batch, CHUNK, SLOTS, (slot, start, end) -> {
-                float[] g = grads[slot]; // zero: cleared by the previous step's merge
+            double loss = accumulate(ctx.random(), batch) / ((double) batch * ch);
+            return new StepResult(loss, java.util.Map.of("psnr_batch", Psnr.fromMse(loss)), null);
+        }
+
+        /**
+         * Draws {@code b <= batch} pixels, adds the gradient of their mean squared error to the
+         * blocks' gradients and returns the sum of squared errors.
+         */
+        private double accumulate(SeededRandom r, int b) {
+            for (int i = 0; i < b; i++) pick[i] = r.nextInt(n);
+            java.util.Arrays.sort(pick, 0, b);
+            float scale = 2f / ((float) b * ch);
+            device.parallelForSlots(b, CHUNK, SLOTS, (slot, start, end) -> {
+                float[] g = grads[slot]; // zero: cleared by the previous merge
                 RbfField.Workspace w = ws[slot];
                 float[] p = pts[slot];
                 float[] d = dOut[slot];
@@ -415,8 +392,29 @@ public final class ImageFit {
             field.addGradients(grads, device, true);
             double loss = 0;
             for (double v : partial) loss += v;
-            loss /= (double) batch * ch;
-            return new StepResult(loss, java.util.Map.of("psnr_batch", Psnr.fromMse(loss)), null);
+            return loss;
+        }
+
+        /**
+         * Runs the step's forward and backward code on small batches until the just-in-time
+         * compiler has compiled it (vector code that is not yet compiled is orders of magnitude
+         * slower): rounds of {@value #WARM_PIXELS} pixels until two rounds in a row run at
+         * compiled speed, or {@code maxSeconds} passed. Adds to the blocks' gradients (the trainer
+         * zeroes them before each step); changes no parameter value.
+         */
+        void warmUp(double maxSeconds) {
+            SeededRandom r = new SeededRandom(0x5eed);
+            long t0 = System.nanoTime();
+            int fast = 0;
+            int rounds = 0;
+            while (System.nanoTime() - t0 < maxSeconds * 1e9 && fast < 2) {
+                long r0 = System.nanoTime();
+                accumulate(r, Math.min(WARM_PIXELS, batch));
+                double perPixel = (System.nanoTime() - r0) * 1e-9 / Math.min(WARM_PIXELS, batch);
+                fast = perPixel < WARM_FAST_SECONDS ? fast + 1 : 0;
+                rounds++;
+                if (DEBUG) System.err.printf("warm round %d: %.1f us per pixel%n", rounds, perPixel * 1e6);
+            }
         }
     }
 }

@@ -65,7 +65,12 @@ public final class FusedMlp {
         wt = new float[acts.length][];
         w = new float[acts.length][];
         b = new float[acts.length][];
-        for (int l = 0; l < acts.length; l++) wt[l] = new float[widths[l] * widths[l + 1]];
+        // padded by a vector so that masked tail loads stay inside the arrays (the fast path)
+        for (int l = 0; l < acts.length; l++) {
+            wt[l] = new float[widths[l] * widths[l + 1] + L];
+            w[l] = new float[widths[l] * widths[l + 1] + L];
+            b[l] = new float[widths[l + 1] + L];
+        }
     }
 
     public int layers() {
@@ -93,8 +98,9 @@ public final class FusedMlp {
     }
 
     /**
-     * Takes the current weights: keeps references to {@code weights[l] (out, in)} and
-     * {@code biases[l] (out)} and writes their transposes into internal arrays. Allocates nothing.
+     * Takes the current weights: copies {@code weights[l] (out, in)} and {@code biases[l] (out)}
+     * and the weights' transposes into internal (padded) arrays; call after every update (a few
+     * thousand floats). Allocates nothing.
      */
     public void pack(float[][] weights, float[][] biases) {
         for (int l = 0; l < acts.length; l++) {
@@ -104,8 +110,8 @@ public final class FusedMlp {
             for (int o = 0; o < nout; o++) {
                 for (int i = 0; i < nin; i++) dst[i * nout + o] = src[o * nin + i];
             }
-            w[l] = src;
-            b[l] = biases[l];
+            System.arraycopy(src, 0, w[l], 0, nin * nout);
+            System.arraycopy(biases[l], 0, b[l], 0, nout);
         }
     }
 
@@ -124,12 +130,12 @@ public final class FusedMlp {
             z = new float[widths.length][];
             int maxW = 0;
             for (int l = 0; l < widths.length; l++) {
-                a[l] = new float[capacity * widths[l]];
-                z[l] = new float[capacity * widths[l]];
+                a[l] = new float[capacity * widths[l] + L];
+                z[l] = new float[capacity * widths[l] + L];
                 maxW = Math.max(maxW, widths[l]);
             }
-            d0 = new float[capacity * maxW];
-            d1 = new float[capacity * maxW];
+            d0 = new float[capacity * maxW + L];
+            d1 = new float[capacity * maxW + L];
         }
 
         /** The input buffer {@code (capacity, inputWidth)}; fill it before {@link #forward}. */
