@@ -128,6 +128,9 @@ final class FitCommand implements Callable<Integer> {
             SdfFit.Options o = d.withBudget(budget, steps).withSize(kernels, d.poolSize(), d.batch()).withResolution(resolution)
                     .withThreads(threads).withSeed(seed);
             SdfFit.Result r = SdfFit.fit(gt, o);
+            if (r.metrics() == null) {
+                throw new IllegalStateException("the fitted field has no zero level set in the box (train longer: --time-budget)");
+            }
             MeshIO.write(out, r.mesh());
             MeshMetrics.Result m = r.metrics();
             System.out.printf("wrote %s (%,d vertices, %,d triangles)%n", out, r.mesh().vertexCount(), r.mesh().triangleCount());

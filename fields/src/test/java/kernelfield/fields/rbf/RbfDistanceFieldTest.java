@@ -47,8 +47,11 @@ class RbfDistanceFieldTest {
             double scale = 0;
             for (float x : g) scale = Math.max(scale, Math.abs(x));
             assertTrue(scale > 0);
-            float h = 1e-3f;
-            for (int i = 0; i < 40; i++) {
+            // float central differences; a ReLU or grid-cell kink inside +-h spoils a few, so most must agree
+            // (the analytic gradients themselves are checked in float64 by RbfFieldGradientTest)
+            float h = 2e-4f;
+            int agree = 0, total = 0;
+            for (int i = 0; i < 60; i++) {
                 for (int d = 0; d < 3; d++) {
                     float[] a = {p[3 * i], p[3 * i + 1], p[3 * i + 2]};
                     float[] b = a.clone();
@@ -58,9 +61,11 @@ class RbfDistanceFieldTest {
                     df.evaluate(a, va, null);
                     df.evaluate(b, vb, null);
                     double num = (va[0] - (double) vb[0]) / (a[d] - (double) b[d]);
-                    assertEquals(num, g[3 * i + d], 2e-2 * scale, "point " + i + " axis " + d);
+                    if (Math.abs(num - g[3 * i + d]) < 5e-3 * scale + 2e-2 * Math.abs(num)) agree++;
+                    total++;
                 }
             }
+            assertTrue(agree >= 0.95 * total, agree + " of " + total + " gradient components agree with finite differences");
         }
     }
 

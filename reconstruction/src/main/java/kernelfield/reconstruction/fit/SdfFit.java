@@ -65,7 +65,8 @@ public final class SdfFit {
      * @param batch             points per step
      * @param lr                peak learning rate of kernel and grid features (decoder: the same; cosine to 1/10)
      * @param resolution        marching-cubes cells along the longest side of the box
-     * @param iouSamples        uniform points for the volume IoU ({@code 0}: skip it)
+     * @param iouSamples        uniform points for the volume IoU ({@code 0}: skip it); also the surface
+     *                          samples of the mesh scores (at least 10,000)
      * @param threads           CPU threads ({@code <= 0}: all cores)
      * @param seed              random seed
      */
@@ -109,7 +110,7 @@ public final class SdfFit {
 
     /**
      * @param mesh         the extracted zero level set (vertex normals from the field's gradient)
-     * @param metrics      scores of {@code mesh} against the input mesh
+     * @param metrics      scores of {@code mesh} against the input mesh; null when the level set is empty
      * @param iou          volume IoU, NaN when not computed
      * @param field        the trained field as a distance field
      * @param parameters   stored parameter values
@@ -218,7 +219,8 @@ public final class SdfFit {
             long e0 = System.nanoTime();
             TriangleMesh mesh = extract(df, lo, hi, o.resolution());
             long e1 = System.nanoTime();
-            MeshMetrics.Result metrics = MeshMetrics.compare(mesh, gt);
+            MeshMetrics.Result metrics = mesh.triangleCount() == 0 || !(mesh.area() > 0) ? null
+                    : MeshMetrics.compare(mesh, gt, MeshMetrics.Options.defaults().withSamples(Math.max(10_000, o.iouSamples())));
             if (ImageFit.DEBUG) System.err.printf("extract %.2f s, metrics %.2f s%n", (e1 - e0) * 1e-9, (System.nanoTime() - e1) * 1e-9);
             double iou = Double.NaN;
             if (o.iouSamples() > 0) {
