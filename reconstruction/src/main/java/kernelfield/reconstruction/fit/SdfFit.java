@@ -52,7 +52,7 @@ public final class SdfFit {
     private static final int SLOTS = 2;
     private static final int CHUNK = 128;
     /** Kernel support in squared Mahalanobis units: 2 standard deviations keep the candidate lists short in 3D. */
-    private static final float SUPPORT = Float.parseFloat(System.getProperty("kf.sdf.support", "4"));
+    private static final float SUPPORT = 4f;
 
     private SdfFit() {
     }
