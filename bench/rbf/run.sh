@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # RBF image fitting against time: ours (kf fit image) and the PyTorch peers of
-# ../shared/peers/fit_image.py on the same photos, in the same run. Writes a markdown table.
+# ../shared/peers/fit_image.py on the same photos, in the same run; then SDF metrics against time
+# (kf fit sdf) on bunny00 and fandisk. Writes a markdown table.
 #   bench/rbf/run.sh [OUT_DIR]      (BUDGETS="10 30" PHOTOS="astronaut camera coffee" to change)
 # A table, not a test: timings depend on the machine and its load (the load average is recorded).
 set -euo pipefail
@@ -58,7 +59,30 @@ first="${photos%% *}"
   echo "|---|---|"
 } >> "$table"
 for t in 1 2; do
-  line=$("$root/kf" fit image "$photos_dir/$first.png" -o "$out/throughput-$t.png" --steps 200 --time-budget 600 --threads "$t" 2>&1 | grep '^PSNR' || true)
+  line=$("$root/kf" fit image "$photos_dir/$first.png" -o "$out/throughput-$t.png" --steps 200 --batch 16384 --time-budget 600 --threads "$t" 2>&1 | grep '^PSNR' || true)
   echo "| $t | $(sed -n 's/.* \([0-9]*\) samples\/s.*/\1/p' <<<"$line") |" >> "$table"
+done
+# SDF fitting (kf fit sdf) on the shared scans: scores against the mesh at each budget
+scans_dir="${SCANS_DIR:-$root/../shared/data/scans}"
+[ -d "$scans_dir" ] || scans_dir=/work/shared/data/scans
+{
+  echo
+  echo "| mesh | budget s | IoU | Chamfer-L1 | F@0.5% | F@1% | normal consistency | steps | wall s (incl. extraction) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+} >> "$table"
+for m in ${MESHES:-bunny00 fandisk}; do
+  for b in ${SDF_BUDGETS:-15 30 60}; do
+    [ -f "$scans_dir/$m.off" ] || continue
+    start=$(date +%s.%N)
+    out_txt=$("$root/kf" fit sdf "$scans_dir/$m.off" -o "$out/$m-$b.ply" --time-budget "$b" 2>&1 || true)
+    wall=$(echo "$(date +%s.%N) - $start" | bc)
+    iou=$(sed -n 's/^IoU \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    cd1=$(sed -n 's/.*Chamfer-L1 \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    f05=$(sed -n 's/.*F-score@0.5% \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    f1=$(sed -n 's/.*F-score@1% \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    nc=$(sed -n 's/.*normal consistency \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    st=$(sed -n 's/.*steps \([0-9]*\).*/\1/p' <<<"$out_txt")
+    echo "| $m | $b | $iou | $cd1 | $f05 | $f1 | $nc | $st | $(printf %.1f "$wall") |" >> "$table"
+  done
 done
 cat "$table"

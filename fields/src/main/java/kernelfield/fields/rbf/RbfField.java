@@ -40,6 +40,7 @@ import kernelfield.fields.rbf.internal.VecSin;
 public final class RbfField {
     private static final VectorSpecies<Float> SP = VecSin.SP;
     private static final int LANES = SP.length();
+    private static final float NORM_EPS = 1e-8f;
 
     private final RbfFieldConfig config;
     private final RbfBasis basis;
@@ -207,16 +208,36 @@ public final class RbfField {
      * the loop tasks.
      */
     public void addGradients(float[][] buffers, CpuDevice device) {
+        addGradients(buffers, device, false);
+    }
+
+    /**
+     * As {@link #addGradients(float[][], CpuDevice)}; with {@code clear} the buffers are also
+     * set to zero in the same pass (ready for the next step), so a training step reads and
+     * writes each buffer once.
+     */
+    public void addGradients(float[][] buffers, CpuDevice device, boolean clear) {
+        int nb = buffers.length;
         for (int i = 0; i < blockList.size(); i++) {
             ParamBlock b = blockList.get(i);
             if (flatOffset[i] < 0) continue;
             float[] g = b.grad();
             int base = flatOffset[i];
             device.parallelFor(b.size(), 1 << 15, (c, s, e) -> {
-                for (int t = s; t < e; t++) {
+                int t = s;
+                int vec = s + (e - s) / LANES * LANES;
+                for (; t < vec; t += LANES) {
+                    FloatVector acc = FloatVector.fromArray(SP, buffers[0], base + t);
+                    for (int k = 1; k < nb; k++) acc = acc.add(FloatVector.fromArray(SP, buffers[k], base + t));
+                    acc.add(FloatVector.fromArray(SP, g, t)).intoArray(g, t);
+                }
+                for (; t < e; t++) {
                     float acc = buffers[0][base + t];
-                    for (int k = 1; k < buffers.length; k++) acc += buffers[k][base + t];
-                    g[t] += acc;
+                    for (int k = 1; k < nb; k++) acc += buffers[k][base + t];
+                    g[t] = acc + g[t];
+                }
+                if (clear) {
+                    for (float[] buf : buffers) java.util.Arrays.fill(buf, base + s, base + e, 0f);
                 }
             });
         }
@@ -249,6 +270,8 @@ public final class RbfField {
         final int[] idx;
         final float[] q;
         final float[] phi;
+        final float[] norm;
+        final float[] dphi;
         final float[] basisValues;
         final int[] gIdx;
         final float[] gW;
@@ -264,12 +287,14 @@ public final class RbfField {
             idx = new int[capacity * k];
             q = new float[capacity * k];
             phi = new float[capacity * k];
+            norm = new float[capacity];
+            dphi = new float[k];
             basisValues = new float[capacity * k * Math.max(channels, 1)];
             int gc = grid == null ? 0 : grid.levels() * grid.corners();
             gIdx = new int[capacity * gc];
             gW = new float[capacity * gc];
             gDw = new float[capacity * gc * config.dim()];
-            dX = new float[capacity * featureWidth];
+            dX = new float[capacity * featureWidth + LANES];
             tmp = new float[Math.max(channels, 1) + LANES];
             mw = mlp.workspace(capacity);
         }
@@ -301,7 +326,22 @@ public final class RbfField {
      * workspace only; allocates nothing.
      */
     public void forward(Workspace ws, float[] pts, int ptsOff, int n) {
+        forward(ws, pts, ptsOff, n, null, null, 0);
+    }
+
+    /**
+     * As {@link #forward(Workspace, float[], int, int)}, but the kernels reaching point {@code s}
+     * are read from row {@code rows[rowsOff + s]} of a precomputed {@link Neighbours} table
+     * (row {@code rowsOff + s} when {@code rows} is null) instead of being looked up: the fast
+     * path for training on a fixed set of points (pixels) with frozen kernels. With
+     * {@code nb == null} the kernels are looked up. Modifies the workspace only; allocates nothing.
+     *
+     * @param nb   neighbours of the fixed points, made by {@link #neighbours} from the same kernels
+     * @param rows (>= rowsOff + n) rows of {@code nb}, or null
+     */
+    public void forward(Workspace ws, float[] pts, int ptsOff, int n, Neighbours nb, int[] rows, int rowsOff) {
         if (n > ws.capacity) throw new IllegalArgumentException(n + " points exceed the workspace capacity " + ws.capacity);
+        if (nb != null && nb.k != ws.k) throw new IllegalArgumentException("neighbour table of another field");
         int dim = config.dim();
         int k = ws.k;
         float[] in = ws.mw.input();
@@ -313,19 +353,109 @@ public final class RbfField {
             int po = ptsOff + s * dim;
             int xo = s * fw;
             if (channels > 0) {
-                int cnt = basis.lookup(pts, po, ws.idx, ws.q, s * k);
+                int cnt;
+                if (nb == null) {
+                    cnt = basis.lookup(pts, po, ws.idx, ws.q, s * k);
+                    ws.norm[s] = kernelValues(ws.q, ws.phi, s * k, cnt);
+                } else {
+                    int r = rows == null ? rowsOff + s : rows[rowsOff + s];
+                    cnt = nb.count[r];
+                    System.arraycopy(nb.idx, r * k, ws.idx, s * k, cnt);
+                    System.arraycopy(nb.q, r * k, ws.q, s * k, cnt);
+                    System.arraycopy(nb.phi, r * k, ws.phi, s * k, cnt);
+                    ws.norm[s] = nb.norm[r];
+                }
                 ws.count[s] = cnt;
                 for (int c = 0; c < channels; c++) in[xo + c] = 0f;
                 for (int j = 0; j < cnt; j++) {
                     int slot = s * k + j;
-                    float ph = kern.value(ws.q[slot], sup);
-                    ws.phi[slot] = ph;
-                    rbfAccumulate(w, ws.idx[slot] * channels, ph, ws.basisValues, slot * channels, in, xo);
+                    rbfAccumulate(w, ws.idx[slot] * channels, ws.phi[slot], ws.basisValues, slot * channels, in, xo);
                 }
             }
             if (grid != null) gridForward(pts, po, ws, s, in, xo + channels);
         }
         mlp.forward(ws.mw, n);
+    }
+
+    /**
+     * The kernels reaching each of a fixed set of points, as {@link #forward} would look them up
+     * with the current kernels (stale once kernels move or change shape).
+     */
+    public static final class Neighbours {
+        final int k;
+        final int n;
+        final int[] count;
+        final int[] idx;
+        final float[] q;
+        final float[] phi;
+        final float[] norm;
+
+        Neighbours(int n, int k) {
+            this.n = n;
+            this.k = k;
+            count = new int[n];
+            idx = new int[n * k];
+            q = new float[n * k];
+            phi = new float[n * k];
+            norm = new float[n];
+        }
+
+        /** Number of points. */
+        public int size() {
+            return n;
+        }
+
+        /** Number of kernels reaching point {@code i}. */
+        public int count(int i) {
+            return count[i];
+        }
+
+        /** Index of the {@code j}-th nearest kernel ({@code j < count(i)}) of point {@code i}. */
+        public int kernel(int i, int j) {
+            return idx[i * k + j];
+        }
+    }
+
+    /**
+     * Looks up the kernels reaching {@code pts (n, dim)} once, in parallel on {@code device}.
+     * Allocates the table, {@code n * maxNeighbours * 12} bytes.
+     */
+    public Neighbours neighbours(float[] pts, int n, CpuDevice device) {
+        if (pts.length < n * config.dim()) throw new IllegalArgumentException("pts holds fewer than " + n + " points");
+        int k = basis.maxNeighbours();
+        Neighbours nb = new Neighbours(n, k);
+        if (channels == 0) return nb;
+        RbfKernel kern = basis.kernel();
+        float sup = basis.support();
+        int dim = config.dim();
+        device.parallelFor(n, 4096, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                int cnt = basis.lookup(pts, i * dim, nb.idx, nb.q, i * k);
+                nb.count[i] = cnt;
+                nb.norm[i] = kernelValues(nb.q, nb.phi, i * k, cnt);
+            }
+        });
+        return nb;
+    }
+
+    /**
+     * Kernel values {@code phi[o..o+cnt)} of {@code q[o..)}; with normalization divided by their
+     * sum. Returns the divisor {@code sum + 1e-8} (1 without normalization).
+     */
+    private float kernelValues(float[] q, float[] phi, int o, int cnt) {
+        RbfKernel kern = basis.kernel();
+        float sup = basis.support();
+        float sum = 0f;
+        for (int j = 0; j < cnt; j++) {
+            float v = kern.value(q[o + j], sup);
+            phi[o + j] = v;
+            sum += v;
+        }
+        if (!config.normalize()) return 1f;
+        float norm = sum + NORM_EPS;
+        float inv = 1f / norm;
+        for (int j = 0; j < cnt; j++) phi[o + j] *= inv;
+        return norm;
     }
 
     private void rbfAccumulate(float[] w, int wo, float ph, float[] bv, int bo, float[] in, int xo) {
@@ -390,14 +520,26 @@ public final class RbfField {
             int xo = s * fw;
             if (channels > 0) {
                 int cnt = ws.count[s];
+                float dot = 0f;
                 for (int j = 0; j < cnt; j++) {
                     int slot = s * k + j;
                     int row = ws.idx[slot];
                     rbfScatter(ws.basisValues, slot * channels, ws.dX, xo, grad, fOff + row * channels);
                     if (needPhiGrad) {
                         float dphi = rbfPhiGrad(w, row * channels, ws.phi[slot], ws.dX, xo, ws.tmp);
+                        ws.dphi[j] = dphi;
+                        dot = Math.fma(dphi, ws.phi[slot], dot);
+                    }
+                }
+                if (needPhiGrad) {
+                    // normalized: phi~_i = phi_i / S, dL/dphi_i = (dL/dphi~_i - sum_j phi~_j dL/dphi~_j) / S
+                    boolean norm = config.normalize();
+                    float inv = 1f / ws.norm[s];
+                    for (int j = 0; j < cnt; j++) {
+                        int slot = s * k + j;
+                        float dphi = norm ? (ws.dphi[j] - dot) * inv : ws.dphi[j];
                         float dq = dphi * kern.derivative(ws.q[slot], sup);
-                        if (dq != 0f) basis.backwardQ(row, pts, po, dq, grad, cOff, sOff, dPts, dPtsOff + s * dim);
+                        if (dq != 0f) basis.backwardQ(ws.idx[slot], pts, po, dq, grad, cOff, sOff, dPts, dPtsOff + s * dim);
                     }
                 }
             }

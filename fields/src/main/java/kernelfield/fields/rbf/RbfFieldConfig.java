@@ -23,10 +23,22 @@ import java.util.Arrays;
  * @param outputs        output width (3 for RGB, 1 for a distance)
  * @param trainKernels   whether centres and shapes are trained (else frozen)
  * @param seed           seed of the parameter initialisation
+ * @param normalize      kernel values divided by their sum over the kernels reaching the point,
+ *                       {@code phi_j / (sum_i phi_i + 1e-8)} (NeuRBF's image setting: a partition of
+ *                       unity). The field then jumps where the last kernel leaves a point, so keep
+ *                       it off where a loss needs smooth gradients (distance fields)
  */
 public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
         int channels, float rbfFreqMin, float rbfFreqMax, int[] gridResolutions, int gridFeatures, int[] hidden,
-        float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed) {
+        float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed, boolean normalize) {
+
+    /** A configuration without normalization. */
+    public RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
+            int channels, float rbfFreqMin, float rbfFreqMax, int[] gridResolutions, int gridFeatures, int[] hidden,
+            float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed) {
+        this(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax, gridResolutions,
+                gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, false);
+    }
 
     public RbfFieldConfig {
         boxLo = boxLo.clone();
@@ -42,12 +54,16 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
         if (channels == 0 && gridResolutions.length == 0) throw new IllegalArgumentException("neither kernels nor a grid");
     }
 
-    /** Defaults for fitting an image of {@code width x height} pixels, coordinates scaled by the longer side. */
+    /**
+     * Defaults for fitting an image of {@code width x height} pixels, coordinates scaled by the
+     * longer side: inverse-quadratic kernels, the 4 nearest per pixel, normalized, 32 channels
+     * composed at frequencies 0.125..4096, a 2-level grid (32, 128) of 2 features, decoder 64-64.
+     */
     public static RbfFieldConfig imageDefaults(int width, int height) {
         int s = Math.max(width, height);
         return new RbfFieldConfig(2, new float[] {0f, 0f}, new float[] {(float) width / s, (float) height / s},
-                RbfKernel.INVERSE_QUADRATIC, 16f, 8, 32, 0.125f, 512f, new int[] {16, 32, 64, 128}, 2,
-                new int[] {64}, 10f, 100f, 3, false, 0L);
+                RbfKernel.INVERSE_QUADRATIC, 16f, 4, 32, 0.125f, 4096f, new int[] {32, 128}, 2,
+                new int[] {64, 64}, 10f, 100f, 3, false, 0L, true);
     }
 
     /** Decoder input width: {@code channels + levels * gridFeatures}. */
@@ -80,32 +96,42 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
 
     public RbfFieldConfig withKernel(RbfKernel k, float newSupport) {
         return new RbfFieldConfig(dim, boxLo, boxHi, k, newSupport, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withTrainKernels(boolean train) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, train, seed);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, train, seed, normalize);
     }
 
     public RbfFieldConfig withChannels(int c, float freqMin, float freqMax, int neighbours) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, neighbours, c, freqMin, freqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withGrid(int[] resolutions, int features) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                resolutions, features, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed);
+                resolutions, features, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withDecoder(int[] hiddenWidths, float freqMin, float freqMax) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hiddenWidths, freqMin, freqMax, outputs, trainKernels, seed);
+                gridResolutions, gridFeatures, hiddenWidths, freqMin, freqMax, outputs, trainKernels, seed, normalize);
+    }
+
+    public RbfFieldConfig withNormalize(boolean n) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, n);
+    }
+
+    public RbfFieldConfig withOutputs(int n) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, n, trainKernels, seed, normalize);
     }
 
     public RbfFieldConfig withSeed(long s) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, s);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, s, normalize);
     }
 
     @Override
@@ -114,6 +140,6 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
                 + ", channels=" + channels + ", rbfFreq=" + rbfFreqMin + ".." + rbfFreqMax + ", grid="
                 + Arrays.toString(gridResolutions) + "x" + gridFeatures + ", hidden=" + Arrays.toString(hidden)
                 + ", decFreq=" + decFreqMin + ".." + decFreqMax + ", outputs=" + outputs + ", trainKernels="
-                + trainKernels + "]";
+                + trainKernels + ", normalize=" + normalize + "]";
     }
 }

@@ -22,6 +22,8 @@ class RbfFieldGradientTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 Arguments.of(2, RbfKernel.INVERSE_QUADRATIC, true, true),
+                Arguments.of(-2, RbfKernel.INVERSE_QUADRATIC, true, true),
+                Arguments.of(-3, RbfKernel.GAUSSIAN, true, false),
                 Arguments.of(2, RbfKernel.GAUSSIAN, true, false),
                 Arguments.of(2, RbfKernel.WENDLAND, false, true),
                 Arguments.of(3, RbfKernel.INVERSE_QUADRATIC, true, true),
@@ -29,7 +31,9 @@ class RbfFieldGradientTest {
                 Arguments.of(3, RbfKernel.WENDLAND, true, true));
     }
 
-    static RbfField makeField(int dim, RbfKernel kernel, boolean composed, boolean sineDecoder, long seed) {
+    /** A negative {@code dim} means the same dimension with normalized kernel values. */
+    static RbfField makeField(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder, long seed) {
+        int dim = Math.abs(dimArg);
         Random r = new Random(seed);
         int k = 40;
         float[] centers = new float[k * dim];
@@ -50,7 +54,7 @@ class RbfFieldGradientTest {
         // the neighbour cap (64) is above the kernel count, so no k-nearest swap makes a step.
         // 19 channels: exercises vector lanes and the scalar tail; hidden 20 likewise
         RbfFieldConfig cfg = new RbfFieldConfig(dim, lo, hi, kernel, 4f, 64, 19, 0.5f, composed ? 12f : 0f,
-                new int[] {3, 5}, 3, new int[] {20, 17}, 1f, sineDecoder ? 6f : 0f, 2, true, seed);
+                new int[] {3, 5}, 3, new int[] {20, 17}, 1f, sineDecoder ? 6f : 0f, 2, true, seed, dimArg < 0);
         RbfField f = new RbfField(cfg, centers, shapes);
         // features and grid away from their tiny initial values so every path carries signal
         for (ParamBlock b : f.params().blocks()) {
@@ -65,8 +69,9 @@ class RbfFieldGradientTest {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void forwardMatchesFloat64Twin(int dim, RbfKernel kernel, boolean composed, boolean sineDecoder) {
-        RbfField f = makeField(dim, kernel, composed, sineDecoder, 7);
+    void forwardMatchesFloat64Twin(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder) {
+        RbfField f = makeField(dimArg, kernel, composed, sineDecoder, 7);
+        int dim = Math.abs(dimArg);
         int n = 37;
         float[] pts = points(n, dim, 11);
         RbfField.Workspace ws = f.workspace(n);
@@ -86,8 +91,9 @@ class RbfFieldGradientTest {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void gradientsMatchFiniteDifferences(int dim, RbfKernel kernel, boolean composed, boolean sineDecoder) {
-        RbfField f = makeField(dim, kernel, composed, sineDecoder, 3);
+    void gradientsMatchFiniteDifferences(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder) {
+        RbfField f = makeField(dimArg, kernel, composed, sineDecoder, 3);
+        int dim = Math.abs(dimArg);
         int n = 9;
         float[] pts = points(n, dim, 5);
         float[] dOut = new float[n * 2];
@@ -134,6 +140,38 @@ class RbfFieldGradientTest {
         for (int i = 0; i < n * dim; i++) {
             assertEquals(num[i], dPts[i], 2e-3 * scale + 2e-3 * Math.abs(num[i]) + 1e-6, "point coordinate " + i);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void neighbourTableGivesTheSameBitsAsLookups(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder) {
+        RbfField f = makeField(dimArg, kernel, composed, sineDecoder, 5);
+        int dim = Math.abs(dimArg);
+        int n = 50;
+        float[] pts = points(n, dim, 9);
+        RbfField.Neighbours nb;
+        try (var dev = kernelfield.engine.compute.CpuDevice.withThreads(2)) {
+            nb = f.neighbours(pts, n, dev);
+        }
+        assertEquals(n, nb.size());
+        RbfField.Workspace a = f.workspace(n);
+        RbfField.Workspace b = f.workspace(n);
+        f.forward(a, pts, 0, n);
+        int[] rows = new int[n];
+        for (int s = 0; s < n; s++) rows[s] = s;
+        f.forward(b, pts, 0, n, nb, rows, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.output(), b.output());
+        float[] dOut = new float[n * 2];
+        java.util.Arrays.fill(dOut, 0.25f);
+        float[] ga = new float[f.gradientLength()];
+        float[] gb = new float[f.gradientLength()];
+        float[] pa = new float[n * dim];
+        float[] pb = new float[n * dim];
+        f.backward(a, pts, 0, n, dOut, ga, pa, 0);
+        f.backward(b, pts, 0, n, dOut, gb, pb, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ga, gb);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(pa, pb);
+        assertTrue(nb.count(0) >= 0 && nb.count(0) <= f.basis().maxNeighbours());
     }
 
     private static final double STEP = 1e-5;

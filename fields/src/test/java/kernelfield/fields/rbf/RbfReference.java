@@ -60,10 +60,17 @@ final class RbfReference {
             float[] m = f.frequencies();
             float[] w = f.kernelFeatures().value();
             boolean composed = cfg.rbfFreqMax() > 0;
+            double sum = 0;
             for (int t = 0; t < Math.min(b.maxNeighbours(), kk); t++) {
                 int j = order[t];
                 if (!(qs[j] < b.support())) break;
-                double phi = kernel(b.kernel(), qs[j], b.support());
+                sum += kernel(b.kernel(), qs[j], b.support());
+            }
+            double norm = cfg.normalize() ? sum + 1e-8 : 1;
+            for (int t = 0; t < Math.min(b.maxNeighbours(), kk); t++) {
+                int j = order[t];
+                if (!(qs[j] < b.support())) break;
+                double phi = kernel(b.kernel(), qs[j], b.support()) / norm;
                 for (int cc = 0; cc < ch; cc++) {
                     feat[cc] += w[j * ch + cc] * (composed ? Math.sin(m[cc] * phi) : phi);
                 }

@@ -32,12 +32,16 @@ import kernelfield.fields.rbf.RbfFieldConfig;
  *
  * <p>Coordinates are pixel centres {@code ((i + 0.5) / S, (j + 0.5) / S)}, {@code S} the longer
  * side. The time budget covers initialisation and training (not the final evaluation); with a
- * budget and no step count, the number of steps of the schedule is estimated once from the
- * first {@value #CALIBRATION_STEPS} steps' speed, so for bit-reproducible runs give
+ * budget and no step count, the number of steps of the schedule is estimated every
+ * {@value #CALIBRATION_STEPS} steps from the recent speed, so for bit-reproducible runs give
  * {@link Options#steps()}. Results are bit-identical for any thread count at a fixed step count.
  */
 public final class ImageFit {
     static final int CALIBRATION_STEPS = 20;
+    static final boolean DEBUG = Boolean.getBoolean("kf.debug");
+    private static final int WARM_PIXELS = 1024;
+    /** A pixel this fast (forward and backward) runs compiled code. */
+    private static final double WARM_FAST_SECONDS = 8e-6;
     private static final int SLOTS = 2;
     private static final int CHUNK = 128;
 
@@ -65,9 +69,9 @@ public final class ImageFit {
             evalTimes = evalTimes == null ? new double[0] : evalTimes.clone();
         }
 
-        /** 10 s, 0.5M parameters, batch 2^14, lr 1e-2. */
+        /** 10 s, 0.5M parameters, batch 2^13, lr 5e-3, 2 k-means iterations. */
         public static Options defaults() {
-            return new Options(10, 0, 500_000, 1 << 14, 1e-2, 4, 0, 0, null, new double[0]);
+            return new Options(10, 0, 500_000, 1 << 13, 5e-3, 2, 0, 0, null, new double[0]);
         }
 
         public Options withBudget(double seconds, long stepCount) {
@@ -142,17 +146,24 @@ public final class ImageFit {
             RbfFieldConfig cfg = new RbfFieldConfig(2, base.boxLo(), base.boxHi(), base.kernel(), base.support(),
                     base.maxNeighbours(), base.channels(), base.rbfFreqMin(), base.rbfFreqMax(), base.gridResolutions(),
                     base.gridFeatures(), base.hidden(), base.decFreqMin(), base.decFreqMax(), ch, base.trainKernels(),
-                    o.seed());
+                    o.seed(), base.normalize());
             int k = Math.min(cfg.kernelsFor(o.maxParams()), n / 2);
             float[] coords = pixelCentres(w, h, s);
             float[] weights = sobelMagnitude(img);
+            if (DEBUG) System.err.printf("t sobel %.2f%n", (System.nanoTime() - t0) * 1e-9);
             KMeansInit.Result km = KMeansInit.run(coords, weights, 2, Math.max(k, 1), o.kmeansIters(),
                     0.25 / ((double) s * s), 1.0, o.seed(), device);
+            if (DEBUG) System.err.printf("t kmeans %.2f%n", (System.nanoTime() - t0) * 1e-9);
             RbfField field = new RbfField(cfg, km.centers(), km.shapes());
-            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) warmUp(field, coords, ch);
+            if (DEBUG) System.err.printf("t field %.2f%n", (System.nanoTime() - t0) * 1e-9);
+            // kernels are frozen: the kernels reaching each pixel are found once
+            RbfField.Neighbours nb = cfg.trainKernels() ? null : field.neighbours(coords, n, device);
+            if (DEBUG) System.err.printf("t nb %.2f%n", (System.nanoTime() - t0) * 1e-9);
+            PixelObjective objective = new PixelObjective(field, nb, img, coords, o.batch(), device);
+            if (o.steps() <= 0 || o.steps() * (long) o.batch() > 4_000_000L) objective.warmUp(3.0);
+            if (DEBUG) System.err.printf("t warm %.2f%n", (System.nanoTime() - t0) * 1e-9);
             double initSeconds = (System.nanoTime() - t0) * 1e-9;
 
-            PixelObjective objective = new PixelObjective(field, img, coords, o.batch(), device);
             long[] planned = {o.steps() > 0 ? o.steps() : 1000};
             LearningRateSchedule cosF = step -> cosine(o.lr(), step, planned[0]);
             LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, planned[0]);
@@ -165,18 +176,26 @@ public final class ImageFit {
             Strategy after = new Strategy() {
                 long trainStart = System.nanoTime();
                 int nextEval = 0;
+                double lastEl;
+                long lastDone;
 
                 @Override
                 public void afterStep(StepContext ctx, StepResult r) {
                     boolean rebuild = cfg.trainKernels() && ctx.step() % 25 == 24;
+                    if (rebuild) objective.neighboursChanged();
                     field.parametersChanged(rebuild);
                     double el = (System.nanoTime() - trainStart) * 1e-9;
-                    if (o.steps() <= 0 && ctx.step() + 1 == CALIBRATION_STEPS && Double.isFinite(budget)) {
-                        double perStep = el / CALIBRATION_STEPS;
-                        planned[0] = Math.max(CALIBRATION_STEPS + 1, (long) (budget / perStep));
+                    long done = ctx.step() + 1;
+                    if (o.steps() <= 0 && Double.isFinite(budget) && done >= CALIBRATION_STEPS && done % CALIBRATION_STEPS == 0) {
+                        // re-estimated from the recent speed (early steps may still run uncompiled code)
+                        double perStep = (el - lastEl) / (done - lastDone);
+                        if (lastDone == 0) perStep = el / done;
+                        planned[0] = Math.max(done + 1, done + (long) (Math.max(budget - el, 0) / perStep));
+                        lastEl = el;
+                        lastDone = done;
                     }
                     while (nextEval < evalTimes.length && el + initSeconds >= evalTimes[nextEval]) {
-                        FloatImage pred = render(field, w, h, ch, s, device);
+                        FloatImage pred = render(field, objective.neighbours(), w, h, ch, s, device);
                         curve.add(new double[] {el + initSeconds, Psnr.psnr(pred, img)});
                         nextEval++;
                     }
@@ -192,7 +211,7 @@ public final class ImageFit {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            FloatImage fitted = render(field, w, h, ch, s, device);
+            FloatImage fitted = render(field, objective.neighbours(), w, h, ch, s, device);
             double psnr = Psnr.psnr(fitted, img);
             curve.add(new double[] {tr.elapsedSeconds() + initSeconds, psnr});
             Ssim.Boundary bd = w >= 11 && h >= 11 ? Ssim.Boundary.VALID : Ssim.Boundary.ZERO_PAD;
@@ -209,24 +228,6 @@ public final class ImageFit {
                     curve, field);
         } finally {
             device.close();
-        }
-    }
-
-    /**
-     * Runs the forward and backward passes many times on a few pixels, into scratch buffers, so
-     * that the just-in-time compiler compiles the vector code before the first full-size step
-     * (vector code that is not yet compiled is orders of magnitude slower). Changes no parameter.
-     */
-    static void warmUp(RbfField field, float[] coords, int ch) {
-        int m = 4;
-        RbfField.Workspace ws = field.workspace(m);
-        float[] g = new float[field.gradientLength()];
-        float[] d = new float[m * ch];
-        int n = coords.length / 2;
-        for (int it = 0; it < 3000; it++) {
-            int off = (int) ((long) it * 7919 % Math.max(1, n - m)) * 2;
-            field.forward(ws, coords, off, m);
-            field.backward(ws, coords, off, m, d, g, null, 0);
         }
     }
 
@@ -272,6 +273,14 @@ public final class ImageFit {
 
     /** Evaluates the field at every pixel centre; allocates the image and per-chunk workspaces. */
     public static FloatImage render(RbfField field, int w, int h, int ch, int s, CpuDevice device) {
+        return render(field, null, w, h, ch, s, device);
+    }
+
+    /**
+     * As {@link #render(RbfField, int, int, int, int, CpuDevice)}, reading the kernels reaching
+     * each pixel from {@code nb} (rows in pixel order) when it is not null.
+     */
+    public static FloatImage render(RbfField field, RbfField.Neighbours nb, int w, int h, int ch, int s, CpuDevice device) {
         FloatImage out = new FloatImage(w, h, ch);
         float[] o = out.data();
         int n = w * h;
@@ -286,7 +295,7 @@ public final class ImageFit {
                     pts[t * 2] = (p % w + 0.5f) / s;
                     pts[t * 2 + 1] = (p / w + 0.5f) / s;
                 }
-                field.forward(ws, pts, 0, m);
+                field.forward(ws, pts, 0, m, nb, null, i);
                 float[] y = ws.output();
                 for (int t = 0; t < m * ch; t++) o[i * ch + t] = Math.clamp(y[t], 0f, 1f);
             }
@@ -297,6 +306,7 @@ public final class ImageFit {
     /** MSE on a random minibatch of pixels, gradients accumulated per slot and added in slot order. */
     static final class PixelObjective implements Objective {
         private final RbfField field;
+        private RbfField.Neighbours nb;
         private final float[] target;
         private final float[] coords;
         private final int batch;
@@ -310,8 +320,9 @@ public final class ImageFit {
         private final float[][] dOut = new float[SLOTS][];
         private final double[] partial = new double[SLOTS];
 
-        PixelObjective(RbfField field, FloatImage img, float[] coords, int batch, CpuDevice device) {
+        PixelObjective(RbfField field, RbfField.Neighbours nb, FloatImage img, float[] coords, int batch, CpuDevice device) {
             this.field = field;
+            this.nb = nb;
             this.target = img.data();
             this.coords = coords;
             this.batch = batch;
@@ -327,15 +338,32 @@ public final class ImageFit {
             }
         }
 
+        /** The pixels' neighbour table, or null when kernels are trained (then looked up per step). */
+        RbfField.Neighbours neighbours() {
+            return nb;
+        }
+
+        /** Kernels moved: drops the table (trained kernels are looked up per step). */
+        void neighboursChanged() {
+            nb = null;
+        }
+
         @Override
         public StepResult evaluate(StepContext ctx) {
-            SeededRandom r = ctx.random();
-            for (int i = 0; i < batch; i++) pick[i] = r.nextInt(n);
-            java.util.Arrays.sort(pick);
-            float scale = 2f / ((float) batch * ch);
-            device.parallelForSlots(batch, CHUNK, SLOTS, (slot, start, end) -> {
-                float[] g = grads[slot];
-                java.util.Arrays.fill(g, 0f);
+            double loss = accumulate(ctx.random(), batch) / ((double) batch * ch);
+            return new StepResult(loss, java.util.Map.of("psnr_batch", Psnr.fromMse(loss)), null);
+        }
+
+        /**
+         * Draws {@code b <= batch} pixels, adds the gradient of their mean squared error to the
+         * blocks' gradients and returns the sum of squared errors.
+         */
+        private double accumulate(SeededRandom r, int b) {
+            for (int i = 0; i < b; i++) pick[i] = r.nextInt(n);
+            java.util.Arrays.sort(pick, 0, b);
+            float scale = 2f / ((float) b * ch);
+            device.parallelForSlots(b, CHUNK, SLOTS, (slot, start, end) -> {
+                float[] g = grads[slot]; // zero: cleared by the previous merge
                 RbfField.Workspace w = ws[slot];
                 float[] p = pts[slot];
                 float[] d = dOut[slot];
@@ -347,7 +375,7 @@ public final class ImageFit {
                         p[t * 2] = coords[px * 2];
                         p[t * 2 + 1] = coords[px * 2 + 1];
                     }
-                    field.forward(w, p, 0, m);
+                    field.forward(w, p, 0, m, nb, pick, i);
                     float[] y = w.output();
                     for (int t = 0; t < m; t++) {
                         int px = pick[i + t];
@@ -361,11 +389,32 @@ public final class ImageFit {
                 }
                 partial[slot] = loss;
             });
-            field.addGradients(grads, device);
+            field.addGradients(grads, device, true);
             double loss = 0;
             for (double v : partial) loss += v;
-            loss /= (double) batch * ch;
-            return new StepResult(loss, java.util.Map.of("psnr_batch", Psnr.fromMse(loss)), null);
+            return loss;
+        }
+
+        /**
+         * Runs the step's forward and backward code on small batches until the just-in-time
+         * compiler has compiled it (vector code that is not yet compiled is orders of magnitude
+         * slower): rounds of {@value #WARM_PIXELS} pixels until two rounds in a row run at
+         * compiled speed, or {@code maxSeconds} passed. Adds to the blocks' gradients (the trainer
+         * zeroes them before each step); changes no parameter value.
+         */
+        void warmUp(double maxSeconds) {
+            SeededRandom r = new SeededRandom(0x5eed);
+            long t0 = System.nanoTime();
+            int fast = 0;
+            int rounds = 0;
+            while (System.nanoTime() - t0 < maxSeconds * 1e9 && fast < 2) {
+                long r0 = System.nanoTime();
+                accumulate(r, Math.min(WARM_PIXELS, batch));
+                double perPixel = (System.nanoTime() - r0) * 1e-9 / Math.min(WARM_PIXELS, batch);
+                fast = perPixel < WARM_FAST_SECONDS ? fast + 1 : 0;
+                rounds++;
+                if (DEBUG) System.err.printf("warm round %d: %.1f us per pixel%n", rounds, perPixel * 1e6);
+            }
         }
     }
 }

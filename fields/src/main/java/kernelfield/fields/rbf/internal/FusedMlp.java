@@ -1,6 +1,8 @@
 package kernelfield.fields.rbf.internal;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Act#NONE}.
  *
  * <p>Inner loops are vectorized over outputs (forward) or inputs (backward) with register-blocked
- * accumulators; leftover lanes run the same arithmetic in scalar form. Each sample's result is
+ * accumulators; leftover lanes run the same arithmetic in one masked vector. Each sample's result is
  * independent of the batch it is in and of the thread that runs it. Forward and backward allocate
  * nothing; a {@link Workspace} holds the per-batch buffers.
  */
@@ -63,7 +65,12 @@ public final class FusedMlp {
         wt = new float[acts.length][];
         w = new float[acts.length][];
         b = new float[acts.length][];
-        for (int l = 0; l < acts.length; l++) wt[l] = new float[widths[l] * widths[l + 1]];
+        // padded by a vector so that masked tail loads stay inside the arrays (the fast path)
+        for (int l = 0; l < acts.length; l++) {
+            wt[l] = new float[widths[l] * widths[l + 1] + L];
+            w[l] = new float[widths[l] * widths[l + 1] + L];
+            b[l] = new float[widths[l + 1] + L];
+        }
     }
 
     public int layers() {
@@ -91,8 +98,9 @@ public final class FusedMlp {
     }
 
     /**
-     * Takes the current weights: keeps references to {@code weights[l] (out, in)} and
-     * {@code biases[l] (out)} and writes their transposes into internal arrays. Allocates nothing.
+     * Takes the current weights: copies {@code weights[l] (out, in)} and {@code biases[l] (out)}
+     * and the weights' transposes into internal (padded) arrays; call after every update (a few
+     * thousand floats). Allocates nothing.
      */
     public void pack(float[][] weights, float[][] biases) {
         for (int l = 0; l < acts.length; l++) {
@@ -102,8 +110,8 @@ public final class FusedMlp {
             for (int o = 0; o < nout; o++) {
                 for (int i = 0; i < nin; i++) dst[i * nout + o] = src[o * nin + i];
             }
-            w[l] = src;
-            b[l] = biases[l];
+            System.arraycopy(src, 0, w[l], 0, nin * nout);
+            System.arraycopy(biases[l], 0, b[l], 0, nout);
         }
     }
 
@@ -122,12 +130,12 @@ public final class FusedMlp {
             z = new float[widths.length][];
             int maxW = 0;
             for (int l = 0; l < widths.length; l++) {
-                a[l] = new float[capacity * widths[l]];
-                z[l] = new float[capacity * widths[l]];
+                a[l] = new float[capacity * widths[l] + L];
+                z[l] = new float[capacity * widths[l] + L];
                 maxW = Math.max(maxW, widths[l]);
             }
-            d0 = new float[capacity * maxW];
-            d1 = new float[capacity * maxW];
+            d0 = new float[capacity * maxW + L];
+            d1 = new float[capacity * maxW + L];
         }
 
         /** The input buffer {@code (capacity, inputWidth)}; fill it before {@link #forward}. */
@@ -229,12 +237,14 @@ public final class FusedMlp {
                 }
                 a0.intoArray(z, zo + o);
             }
-            for (; o < nout; o++) {
-                // same order as the vector lanes: bias, then i ascending, fused
-                float acc = bias[o];
-                int wo = o * nin;
-                for (int i = 0; i < nin; i++) acc = Math.fma(w[wo + i], x[xo + i], acc);
-                z[zo + o] = acc;
+            if (o < nout) {
+                // the last outputs in one masked vector: same order as the other lanes (bias, then i ascending, fused)
+                VectorMask<Float> mask = SP.indexInRange(o, nout);
+                FloatVector a0 = FloatVector.fromArray(SP, bias, o, mask);
+                for (int i = 0; i < nin; i++) {
+                    a0 = FloatVector.fromArray(SP, wt, i * nout + o, mask).fma(FloatVector.broadcast(SP, x[xo + i]), a0);
+                }
+                a0.intoArray(z, zo + o, mask);
             }
         }
     }
@@ -269,7 +279,12 @@ public final class FusedMlp {
         switch (act) {
             case NONE -> System.arraycopy(dA, 0, dZ, 0, total);
             case RELU -> {
-                for (int i = 0; i < total; i++) dZ[i] = z[i] > 0f ? dA[i] : 0f;
+                int i = 0;
+                for (; i + L <= total; i += L) {
+                    FloatVector zz = FloatVector.fromArray(SP, z, i);
+                    FloatVector.zero(SP).blend(FloatVector.fromArray(SP, dA, i), zz.compare(VectorOperators.GT, 0f)).intoArray(dZ, i);
+                }
+                for (; i < total; i++) dZ[i] = z[i] > 0f ? dA[i] : 0f;
             }
             case SINE_RESIDUAL -> {
                 int vec = nout - nout % L;
@@ -334,10 +349,13 @@ public final class FusedMlp {
                 }
                 a0.intoArray(grad, go + i);
             }
-            for (; i < nin; i++) {
-                float acc = grad[go + i];
-                for (int s = 0; s < n; s++) acc = Math.fma(x[s * nin + i], dZ[s * nout + o], acc);
-                grad[go + i] = acc;
+            if (i < nin) {
+                VectorMask<Float> mask = SP.indexInRange(i, nin);
+                FloatVector a0 = FloatVector.fromArray(SP, grad, go + i, mask);
+                for (int s = 0; s < n; s++) {
+                    a0 = FloatVector.fromArray(SP, x, s * nin + i, mask).fma(FloatVector.broadcast(SP, dZ[s * nout + o]), a0);
+                }
+                a0.intoArray(grad, go + i, mask);
             }
             float gb = 0f;
             for (int s = 0; s < n; s++) gb += dZ[s * nout + o];
@@ -385,10 +403,13 @@ public final class FusedMlp {
                 }
                 a0.intoArray(dX, xo + i);
             }
-            for (; i < nin; i++) {
-                float acc = 0f;
-                for (int o = 0; o < nout; o++) acc = Math.fma(w[o * nin + i], dZ[dzo + o], acc);
-                dX[xo + i] = acc;
+            if (i < nin) {
+                VectorMask<Float> mask = SP.indexInRange(i, nin);
+                FloatVector a0 = FloatVector.zero(SP);
+                for (int o = 0; o < nout; o++) {
+                    a0 = FloatVector.fromArray(SP, w, o * nin + i, mask).fma(FloatVector.broadcast(SP, dZ[dzo + o]), a0);
+                }
+                a0.intoArray(dX, xo + i, mask);
             }
         }
     }
