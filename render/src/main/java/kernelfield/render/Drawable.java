@@ -10,7 +10,7 @@ import kernelfield.engine.data.Bounds;
  * without an upload. Not thread-safe: change a drawable on the thread that renders it, between
  * frames.
  */
-public abstract sealed class Drawable permits MeshDrawable, PointsDrawable, SplatDrawable {
+public abstract sealed class Drawable permits MeshDrawable, PointsDrawable, SplatDrawable, SdfDrawable {
     private int version;
     private boolean visible = true;
 
