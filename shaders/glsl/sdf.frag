@@ -118,10 +118,12 @@ void main() {
     if (cutFace) {
         nrm = -dir;                                  // cut face of an inside brick
     } else {
+        // central differences at the hit, moved inside the brick so that the stencil stays in it
         float e = 0.5 * uVoxel;
-        nrm = vec3(field(p + vec3(e, 0, 0)) - field(p - vec3(e, 0, 0)),
-                   field(p + vec3(0, e, 0)) - field(p - vec3(0, e, 0)),
-                   field(p + vec3(0, 0, e)) - field(p - vec3(0, 0, e)));
+        vec3 q = brickMin + clamp((p - brickMin) / uVoxel, 0.5, CELLS - 0.5) * uVoxel;
+        nrm = vec3(field(q + vec3(e, 0, 0)) - field(q - vec3(e, 0, 0)),
+                   field(q + vec3(0, e, 0)) - field(q - vec3(0, e, 0)),
+                   field(q + vec3(0, 0, e)) - field(q - vec3(0, 0, e)));
         float len = length(nrm);
         nrm = len > 0.0 ? nrm / len : -dir;
     }
