@@ -28,7 +28,7 @@ import kernelfield.render.gl.Gl;
  * <p>GPU layout per set: {@code gaussians (N, 12)} float: mean xyz, opacity (after the sigmoid),
  * 3D covariance {@code xx xy xz yy yz zz} (computed in float64 at upload from the normalised
  * quaternion and {@code exp(log-scale)}), GES {@code phi}, valid flag (0 for a degenerate
- * quaternion); {@code sh (N, 3 (d+1)^2)} coefficient-major (dc first); {@code projected (N, 4)}
+ * quaternion); {@code sh (N, 3 (d+1)^2)} coefficient-major (dc first); {@code projected (N, 5)}
  * vec4; {@code keys (N2)} uvec2; a 16-byte indirect command.
  */
 public final class SplatPass {
@@ -185,7 +185,7 @@ public final class SplatPass {
         g.sh = gl.createBuffer();
         gl.namedBufferData(g.sh, snap != null ? snap.sh() : packSh(set), GL15.GL_STATIC_DRAW);
         g.proj = gl.createBuffer();
-        gl.namedBufferData(g.proj, 64L * Math.max(1, g.n), GL15.GL_DYNAMIC_COPY);
+        gl.namedBufferData(g.proj, 80L * Math.max(1, g.n), GL15.GL_DYNAMIC_COPY);
         g.keys = gl.createBuffer();
         gl.namedBufferData(g.keys, 8L * g.n2, GL15.GL_DYNAMIC_COPY);
         g.cmd = gl.createBuffer();
