@@ -22,7 +22,7 @@ public class RenderBench {
         int frames = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         try (GlContext ctx = GlContext.headless(); Renderer r = new Renderer(ctx.gl())) {
             System.out.println("context: " + ctx.description());
-            System.out.printf(Locale.ROOT, "| scene | size | ms/frame (moving) | fps | ms/frame (still camera: draw only) |%n|---|---|---|---|---|%n");
+            System.out.printf(Locale.ROOT, "| scene | size | ms/frame (moving) | fps | ms/frame (still camera: draw only) | CPU ms/frame (moving) | CPU ms/frame (still) | fragment shader invocations |%n|---|---|---|---|---|---|---|---|%n");
             run(r, "splats 100k", splatScene(100_000), w, h, frames);
             run(r, "splats 1M", splatScene(1_000_000), w, h, frames);
             run(r, "mesh 1M triangles", meshScene(500, 1000), w, h, frames);
@@ -35,20 +35,56 @@ public class RenderBench {
         r.render(s, cam(b, w, h, 1));
         ctxFinish(r);
         long t0 = System.nanoTime();
+        double c0 = processCpuMs();
         for (int f = 0; f < frames; f++) {
             r.render(s, cam(b, w, h, 2 + f));
             ctxFinish(r);
         }
         double ms = (System.nanoTime() - t0) / 1e6 / frames;
+        double cpu = (processCpuMs() - c0) / frames;
         // the same camera again: splat projection and sort are skipped, only drawing remains
         Camera still = cam(b, w, h, 1 + frames);
         long t1 = System.nanoTime();
+        double c1 = processCpuMs();
         for (int f = 0; f < frames; f++) {
             r.render(s, still);
             ctxFinish(r);
         }
         double msStill = (System.nanoTime() - t1) / 1e6 / frames;
-        System.out.printf(Locale.ROOT, "| %s | %dx%d | %.1f | %.2f | %.1f |%n", name, w, h, ms, 1000 / ms, msStill);
+        double cpuStill = (processCpuMs() - c1) / frames;
+        long fragments = fragmentInvocations(r, s, still);
+        System.out.printf(Locale.ROOT, "| %s | %dx%d | %.1f | %.2f | %.1f | %.0f | %.0f | %s |%n", name, w, h, ms, 1000 / ms, msStill,
+                cpu, cpuStill, fragments < 0 ? "n/a" : String.format(Locale.ROOT, "%.1fM", fragments / 1e6));
+    }
+
+    /**
+     * Fragment shader invocations of one frame (ARB_pipeline_statistics_query, counted by the
+     * driver: independent of the machine's load), or -1 where the query is not supported.
+     */
+    static long fragmentInvocations(Renderer r, Scene s, Camera cam) {
+        if (!org.lwjgl.opengl.GL.getCapabilities().GL_ARB_pipeline_statistics_query) return -1;
+        int q = org.lwjgl.opengl.GL15.glGenQueries();
+        org.lwjgl.opengl.GL15.glBeginQuery(org.lwjgl.opengl.ARBPipelineStatisticsQuery.GL_FRAGMENT_SHADER_INVOCATIONS_ARB, q);
+        r.render(s, cam);
+        org.lwjgl.opengl.GL15.glEndQuery(org.lwjgl.opengl.ARBPipelineStatisticsQuery.GL_FRAGMENT_SHADER_INVOCATIONS_ARB);
+        long n = org.lwjgl.opengl.GL33.glGetQueryObjecti64(q, org.lwjgl.opengl.GL15.GL_QUERY_RESULT);
+        org.lwjgl.opengl.GL15.glDeleteQueries(q);
+        return n;
+    }
+
+    /**
+     * CPU time of the whole process (all threads, llvmpipe's included) in ms, from /proc/self/stat
+     * (10 ms ticks); less sensitive than wall time to other processes on a shared machine. NaN
+     * where /proc is missing.
+     */
+    static double processCpuMs() {
+        try {
+            String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime, stime (fields 14, 15) at 100 Hz
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     static void ctxFinish(Renderer r) {
