@@ -11,8 +11,9 @@ import kernelfield.render.Scene;
 import kernelfield.render.gl.GlContext;
 
 /**
- * Frames per second of the GL renderer, headless: 100k and 1M random splats (SH degree 3) and a
- * 1M-triangle mesh at W x H (default 1280x720). Every timed frame moves the camera a little along
+ * Frames per second of the GL renderer, headless: 100k and 1M random splats (SH degree 3), a
+ * 1M-triangle mesh and a sphere-traced implicit torus at W x H (default 1280x720); a fourth
+ * argument picks scenes (e.g. {@code splats,sdf}). Every timed frame moves the camera a little along
  * an orbit, so splat frames include projection and the GPU sort; each frame ends with glFinish.
  * Run through bench/render/run.sh (it builds and sets the classpath).
  */
@@ -23,9 +24,18 @@ public class RenderBench {
         try (GlContext ctx = GlContext.headless(); Renderer r = new Renderer(ctx.gl())) {
             System.out.println("context: " + ctx.description());
             System.out.printf(Locale.ROOT, "| scene | size | ms/frame (moving) | fps | ms/frame (still camera: draw only) | CPU ms/frame (moving) | CPU ms/frame (still) | fragment shader invocations |%n|---|---|---|---|---|---|---|---|%n");
-            run(r, "splats 100k", splatScene(100_000), w, h, frames);
-            run(r, "splats 1M", splatScene(1_000_000), w, h, frames);
-            run(r, "mesh 1M triangles", meshScene(500, 1000), w, h, frames);
+            String only = args.length > 3 ? args[3] : "splats,mesh,sdf";
+            if (only.contains("splats")) {
+                run(r, "splats 100k", splatScene(100_000), w, h, frames);
+                run(r, "splats 1M", splatScene(1_000_000), w, h, frames);
+            }
+            if (only.contains("mesh")) run(r, "mesh 1M triangles", meshScene(500, 1000), w, h, frames);
+            if (only.contains("sdf")) {
+                long t = System.nanoTime();
+                Scene sdf = sdfScene(256);
+                System.out.printf(Locale.ROOT, "(torus baked at 256 cells in %.0f ms)%n", (System.nanoTime() - t) / 1e6);
+                run(r, "implicit torus, 256^3 bricks", sdf, w, h, frames);
+            }
         }
     }
 
@@ -115,6 +125,27 @@ public class RenderBench {
         Scene sc = new Scene();
         sc.addSplats(g);
         return sc;
+    }
+
+    /** A torus (ring radius 1, tube 0.35) baked into a brick grid of {@code res} cells along its longest side. */
+    static Scene sdfScene(int res) {
+        kernelfield.fields.DistanceField torus = new kernelfield.fields.DistanceField() {
+            @Override
+            public boolean signed() {
+                return true;
+            }
+
+            @Override
+            public void evaluate(float[] p, float[] v, float[] g) {
+                for (int i = 0; i < p.length / 3; i++) {
+                    double x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2], q = Math.sqrt(x * x + z * z) - 1;
+                    v[i] = (float) (Math.sqrt(q * q + y * y) - 0.35);
+                }
+            }
+        };
+        Scene s = new Scene();
+        s.addSdf(kernelfield.render.SdfBrickGrid.bake(torus, new Bounds(-1.4, -0.4, -1.4, 1.4, 0.4, 1.4), res));
+        return s;
     }
 
     static Scene meshScene(int stacks, int slices) {
