@@ -154,12 +154,18 @@ public final class SdfBrickGrid {
                     }
                 }
             }
-            field.evaluate(nBatch == BATCH ? bp : Arrays.copyOf(bp, 3 * nBatch * SAMPLES), bv, null);
+            float[] vals = bv;
+            if (nBatch == BATCH) {
+                field.evaluate(bp, bv, null);
+            } else { // the last, partial batch: arrays of its exact size (M points, M values)
+                vals = new float[nBatch * SAMPLES];
+                field.evaluate(Arrays.copyOf(bp, 3 * nBatch * SAMPLES), vals, null);
+            }
             for (int q = 0; q < nBatch; q++) {
                 int br = batch[q], o = q * SAMPLES;
                 float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < SAMPLES; s++) {
-                    float v = bv[o + s];
+                    float v = vals[o + s];
                     if (Float.isNaN(v)) v = Float.POSITIVE_INFINITY; // undefined: treat as outside
                     min = Math.min(min, v);
                     max = Math.max(max, v);
@@ -171,7 +177,7 @@ public final class SdfBrickGrid {
                 }
                 if ((slots + 1) * SAMPLES > kept.length) kept = Arrays.copyOf(kept, 2 * kept.length);
                 for (int s = 0; s < SAMPLES; s++) {
-                    float v = bv[o + s];
+                    float v = vals[o + s];
                     kept[slots * SAMPLES + s] = Float.isNaN(v) ? (float) (2 * brickEdge) : v;
                 }
                 index[br] = slots++;
