@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Frames per second of the GL renderer (headless EGL): 100k and 1M splats, a 1M-triangle mesh.
-#   bench/render/run.sh [W H FRAMES]     (default 1280 720 5)
+# Frames per second of the GL renderer (headless EGL): 100k and 1M splats, a 1M-triangle mesh, an implicit torus.
+#   bench/render/run.sh [W H FRAMES [SCENES]]     (default 1280 720 5 splats,mesh,sdf)
 # Builds the project through ./kf (package, never install) and runs RenderBench.java on its classpath.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

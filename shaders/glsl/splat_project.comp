@@ -2,14 +2,14 @@
 // Gaussian splats, pass 1: per splat, the projection of the CPU rasterizer (SplatRasterCpu) in
 // float32: EWA covariance with the 1.3 x half-FOV frustum guard, 0.3 px^2 low-pass (and the
 // Mip-Splatting opacity compensation when anti-aliased), conic, 3-sigma radius and its 16x16 tile
-// rectangle, SH colour in the direction from the camera centre (+0.5, clamped at 0). Writes the
+// rectangle, the ellipse where alpha can reach 1/255 (its half-axes: the quad drawn), SH colour in the direction from the camera centre (+0.5, clamped at 0). Writes the
 // screen-space record, the sort key (far first; equal depths: higher index first) and counts the
 // visible splats into the indirect draw command. Threads past N write padding keys.
 layout(local_size_x = 256) in;
 
 layout(std430, binding = 0) readonly buffer Gaussians { float gs[]; };   // (N, 12) see SplatPass
 layout(std430, binding = 1) readonly buffer Sh { float sh[]; };          // (N, shStride) coefficient-major
-layout(std430, binding = 2) writeonly buffer Projected { vec4 proj[]; }; // (N, 4)
+layout(std430, binding = 2) writeonly buffer Projected { vec4 proj[]; }; // (N, 5)
 layout(std430, binding = 3) writeonly buffer Keys { uvec2 keys[]; };     // (N2)
 layout(std430, binding = 4) buffer Command { uint cmd[4]; };             // DrawArraysIndirectCommand
 
@@ -104,22 +104,27 @@ void main() {
     float x0 = clamp(floor((px - rad) / TILE), 0.0, tiles.x), x1 = clamp(floor((px + rad) / TILE) + 1.0, 0.0, tiles.x);
     float y0 = clamp(floor((py - rad) / TILE), 0.0, tiles.y), y1 = clamp(floor((py + rad) / TILE) + 1.0, 0.0, tiles.y);
     if (rad <= 0.0 || x0 >= x1 || y0 >= y1) { keys[i] = NONE; return; }
-    // where alpha can reach 1/255: p <= pmax, and p >= |d|^2 / (2 lambda)
+    // where alpha can reach 1/255: p = 0.5 d^T conic d <= pmax, an ellipse with half-axes
+    // sqrt(2 pmax l_k) along the eigenvectors of the 2D covariance
     float lv = log(255.0 * op);
     float pmax = uGes != 0 ? (lv > 0.0 ? pow(lv, 1.0 / phi) : -1.0) : lv;
     if (!(pmax > 0.0)) { keys[i] = NONE; return; }
-    float ext = sqrt(2.0 * pmax * lambda) + 1.0;
-    vec4 quad = vec4(max(max(px - ext, x0 * TILE), 0.0), max(max(py - ext, y0 * TILE), 0.0),
-                     min(min(px + ext, x1 * TILE), W), min(min(py + ext, y1 * TILE), H));
-    if (quad.x >= quad.z || quad.y >= quad.w) { keys[i] = NONE; return; }
+    vec4 rect = vec4(max(x0 * TILE, 0.0), max(y0 * TILE, 0.0), min(x1 * TILE, W), min(y1 * TILE, H));
+    float ex = sqrt(2.0 * pmax * a2) + 0.5, ey = sqrt(2.0 * pmax * c2) + 0.5;   // the ellipse's bounding box
+    if (px + ex <= rect.x || px - ex >= rect.z || py + ey <= rect.y || py - ey >= rect.w) { keys[i] = NONE; return; }
+    float disc = sqrt(max(mid * mid - det2, 0.0));
+    float l1 = mid + disc, l2 = max(mid - disc, 0.0);
+    vec2 v1 = abs(b) > 1e-9 * mid ? normalize(vec2(b, l1 - a2)) : (a2 >= c2 ? vec2(1.0, 0.0) : vec2(0.0, 1.0));
+    vec2 e1 = v1 * (sqrt(2.0 * pmax * l1) + 0.5), e2 = vec2(-v1.y, v1.x) * (sqrt(2.0 * pmax * l2) + 0.5);
     vec3 dir = normalize(m - uCamPos);
     vec3 col = vec3(shColor(i, 0, dir), shColor(i, 1, dir), shColor(i, 2, dir));
     float n = uClip.x, f = uClip.y;
     float zndc = clamp((f + n) / (f - n) - 2.0 * f * n / ((f - n) * t.z), -0.999999, 0.999999);
-    proj[4u * i] = vec4(px, py, zndc, op);
-    proj[4u * i + 1u] = vec4(c2 / det2, -b / det2, a2 / det2, phi);
-    proj[4u * i + 2u] = vec4(col, 0.0);
-    proj[4u * i + 3u] = quad;
+    proj[5u * i] = vec4(px, py, zndc, op);
+    proj[5u * i + 1u] = vec4(c2 / det2, -b / det2, a2 / det2, phi);
+    proj[5u * i + 2u] = vec4(col, pmax);
+    proj[5u * i + 3u] = vec4(e1, e2);
+    proj[5u * i + 4u] = rect;
     keys[i] = uvec2(0xFFFFFFFFu - floatBitsToUint(t.z), 0xFFFFFFFFu - i);
     atomicAdd(cmd[1], 1u);
 }

@@ -8,9 +8,10 @@ import kernelfield.engine.data.Bounds;
  * changes: call {@link #markChanged()} after modifying the data in place (for instance after a
  * training step). Style settings (colours, shading, point size) take effect on the next frame
  * without an upload. Not thread-safe: change a drawable on the thread that renders it, between
- * frames.
+ * frames; to show data that another thread keeps changing (a training run), use
+ * {@link LiveUpdate}.
  */
-public abstract sealed class Drawable permits MeshDrawable, PointsDrawable, SplatDrawable {
+public abstract sealed class Drawable permits MeshDrawable, PointsDrawable, SplatDrawable, SdfDrawable {
     private int version;
     private boolean visible = true;
 

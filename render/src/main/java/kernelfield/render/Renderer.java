@@ -13,6 +13,7 @@ import kernelfield.render.internal.Framebuffer;
 import kernelfield.render.internal.MeshPass;
 import kernelfield.render.internal.PointsPass;
 import kernelfield.render.internal.Projection;
+import kernelfield.render.internal.SdfPass;
 import kernelfield.render.internal.SplatPass;
 
 /**
@@ -37,6 +38,7 @@ public final class Renderer implements AutoCloseable {
     private final MeshPass meshes;
     private final PointsPass points;
     private final SplatPass splats;
+    private final SdfPass sdfs;
     private final int emptyVao;
     private final float[] viewProj = new float[16];
     private final double[] clip = new double[2];
@@ -49,6 +51,7 @@ public final class Renderer implements AutoCloseable {
         meshes = new MeshPass(gl);
         points = new PointsPass(gl);
         splats = new SplatPass(gl);
+        sdfs = new SdfPass(gl);
         emptyVao = gl.createVertexArray();
     }
 
@@ -60,7 +63,7 @@ public final class Renderer implements AutoCloseable {
     /**
      * Draws {@code scene} from {@code camera} into this renderer's framebuffer ({@code camera.width()
      * x camera.height()}, reallocated when the size changes): background, then meshes and points
-     * with depth, then splat sets sorted back to front, blended over them.
+     * and implicit surfaces with depth, then splat sets sorted back to front, blended over them.
      */
     public void render(Scene scene, Camera camera) {
         if (closed) throw new IllegalStateException("renderer closed");
@@ -91,6 +94,8 @@ public final class Renderer implements AutoCloseable {
                 gl.bindVertexArray(emptyVao);
             } else if (d instanceof PointsDrawable p) {
                 points.draw(p, viewProj, eye);
+            } else if (d instanceof SdfDrawable f) {
+                sdfs.draw(f, camera, clip);
             }
         }
         boolean any = false;
@@ -112,6 +117,7 @@ public final class Renderer implements AutoCloseable {
         meshes.evictUnused();
         points.evictUnused();
         splats.evictUnused();
+        sdfs.evictUnused();
     }
 
     /** Width of the last frame. */
@@ -183,6 +189,7 @@ public final class Renderer implements AutoCloseable {
         meshes.release();
         points.release();
         splats.release();
+        sdfs.release();
         target.release();
         gl.deleteVertexArray(emptyVao);
     }

@@ -12,7 +12,7 @@ import kernelfield.fields.splat.GaussianSet;
 
 /**
  * What to draw: an ordered list of {@link Drawable}s and a background colour. Opaque drawables
- * (meshes, points) are drawn first with depth testing, then splat sets back to front over them
+ * (meshes, points, implicit surfaces) are drawn first with depth testing, then splat sets back to front over them
  * (each set sorted on its own; two overlapping sets do not interleave). Not thread-safe.
  */
 public final class Scene {
@@ -32,6 +32,11 @@ public final class Scene {
     /** Adds a splat set; returns its drawable. */
     public SplatDrawable addSplats(GaussianSet gaussians) {
         return add(new SplatDrawable(gaussians));
+    }
+
+    /** Adds an implicit surface baked into {@code grid}; returns its drawable. */
+    public SdfDrawable addSdf(SdfBrickGrid grid) {
+        return add(new SdfDrawable(grid));
     }
 
     /** Adds a drawable (once); returns it. */

@@ -19,6 +19,7 @@ public final class SplatDrawable extends Drawable {
     private GaussianSet gaussians;
     private SplatKernel kernel = SplatKernel.GAUSSIAN;
     private boolean antialiased;
+    private SplatSnapshot snapshot;
 
     public SplatDrawable(GaussianSet gaussians) {
         this.gaussians = Objects.requireNonNull(gaussians, "gaussians");
@@ -28,9 +29,26 @@ public final class SplatDrawable extends Drawable {
         return gaussians;
     }
 
-    /** Replaces the set (uploaded before the next frame). Returns this. */
+    /** Replaces the set (uploaded before the next frame) and drops any snapshot. Returns this. */
     public SplatDrawable setGaussians(GaussianSet g) {
         gaussians = Objects.requireNonNull(g, "gaussians");
+        snapshot = null;
+        markChanged();
+        return this;
+    }
+
+    /** The snapshot drawn instead of the set, or null. */
+    public SplatSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Draws {@code s} (held, not copied; its own kernel) instead of the set, from the next frame
+     * (uploaded then); null goes back to the set. The set is then not read at all, so another
+     * thread may keep changing it. Returns this.
+     */
+    public SplatDrawable setSnapshot(SplatSnapshot s) {
+        snapshot = s;
         markChanged();
         return this;
     }
@@ -62,9 +80,10 @@ public final class SplatDrawable extends Drawable {
         return this;
     }
 
-    /** Bounds of the means. */
+    /** Bounds of the means (of the snapshot when there is one). */
     @Override
     public Bounds bounds() {
+        if (snapshot != null) return snapshot.bounds();
         return Bounds.of(gaussians.means().value());
     }
 }

@@ -2,6 +2,7 @@ package kernelfield.render;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,12 +23,17 @@ import kernelfield.render.gl.GlUnavailableException;
  *   <li>F12: screenshot ({@code kf-screenshot-N.png} in the working folder); Esc: close.</li>
  * </ul>
  * The window title shows the frame time. All calls on one thread.
+ *
+ * <p>Live mode: {@link #addLive(LiveUpdate)} registers a {@link LiveUpdate} (a training listener
+ * running on another thread); before each frame the viewer installs its newest copy, so a training
+ * run is shown as it trains.
  */
 public final class Viewer {
     private final Scene scene;
     private final List<Camera> cameras;
     private final String title;
     private final ViewControls controls;
+    private final List<LiveUpdate<?>> live = new ArrayList<>();
     private int cameraIndex = -1;
     private int shots;
     private double lastX, lastY;
@@ -41,6 +47,12 @@ public final class Viewer {
         this.cameras = List.copyOf(cameras);
         this.title = title;
         this.controls = new ViewControls(scene.bounds());
+    }
+
+    /** Shows {@code update}'s copies as they come (installed before each frame). Returns this. */
+    public Viewer addLive(LiveUpdate<?> update) {
+        live.add(java.util.Objects.requireNonNull(update, "update"));
+        return this;
     }
 
     /** The camera controls (for a caller that sets the first view). */
@@ -66,6 +78,7 @@ public final class Viewer {
                 double now = GLFW.glfwGetTime(), dt = now - lastFrame;
                 lastFrame = now;
                 move(win, Math.min(dt, 0.1));
+                for (LiveUpdate<?> u : live) u.apply();
                 int[] fb = ctx.framebufferSize();
                 if (fb[0] > 0 && fb[1] > 0) {
                     renderer.render(scene, controls.camera(fb[0], fb[1]));

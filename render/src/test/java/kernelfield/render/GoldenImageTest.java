@@ -141,4 +141,30 @@ class GoldenImageTest {
         s.addMesh(TestScenes.sphere(0.6, 16, 32, false)).setColor(0.3f, 0.5f, 0.9f);
         check("mixed", s, TestScenes.camera(160, 120));
     }
+
+    /** A torus of radii R (ring) and r (tube) around the y axis, exact signed distance. */
+    record TorusSdf(double bigR, double r) implements kernelfield.fields.DistanceField {
+        @Override
+        public boolean signed() {
+            return true;
+        }
+
+        @Override
+        public void evaluate(float[] p, float[] v, float[] g) {
+            for (int i = 0; i < p.length / 3; i++) {
+                double x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
+                double q = Math.sqrt(x * x + z * z) - bigR;
+                v[i] = (float) (Math.sqrt(q * q + y * y) - r);
+            }
+        }
+    }
+
+    @Test
+    void implicitSurfaceWithAMeshThroughIt() throws IOException {
+        Scene s = new Scene().setBackground(1, 1, 1);
+        s.addSdf(SdfBrickGrid.bake(new TorusSdf(0.8, 0.3), new kernelfield.engine.data.Bounds(-1.2, -0.4, -1.2, 1.2, 0.4, 1.2), 96))
+                .setColor(0.4f, 0.75f, 0.5f);
+        s.addMesh(TestScenes.sphere(0.45, 16, 32, false)).setColor(0.9f, 0.5f, 0.3f);
+        check("sdf_torus", s, TestScenes.camera(160, 120));
+    }
 }

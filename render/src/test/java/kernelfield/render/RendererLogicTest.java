@@ -124,6 +124,51 @@ class RendererLogicTest {
     }
 
     @Test
+    void aStillSplatFrameIsOneIndirectDrawAndAFewStateCalls() {
+        RecordingGl rec = new RecordingGl();
+        try (Renderer r = new Renderer(rec.gl)) {
+            Scene s = new Scene();
+            s.addSplats(TestScenes.splats(2000, 2, 4));
+            Camera cam = TestScenes.camera(64, 48);
+            r.render(s, cam);
+            rec.clear();
+            r.render(s, cam);
+            System.err.println("GL calls of a still splat frame: " + rec.calls.size());
+            assertEquals(1, rec.named("drawArraysIndirect").size());
+            assertTrue(rec.named("dispatchCompute").isEmpty(), "no projection or sort");
+            assertTrue(rec.named("namedBufferData").isEmpty() && rec.named("namedBufferSubData").isEmpty(), "no upload");
+            assertTrue(rec.calls.size() <= 32, rec.calls.size() + " calls: " + rec.calls);
+        }
+    }
+
+    @Test
+    void sdfDrawableUploadsItsGridOnceAndDrawsOneTriangle() {
+        RecordingGl rec = new RecordingGl();
+        try (Renderer r = new Renderer(rec.gl)) {
+            Scene s = new Scene();
+            SdfDrawable d = s.addSdf(SdfBrickGrid.bake(new SdfBrickGridTest.SphereSdf(0, 0, 0, 1), SdfBrickGridTest.CUBE, 32));
+            Camera cam = TestScenes.camera(64, 48);
+            r.render(s, cam);
+            r.render(s, moved(cam, 0.1));
+            assertEquals(1, rec.named("textureStorage3D").size(), "the atlas is uploaded once");
+            int[] slots = d.grid().atlasSlots();
+            RecordingGl.Call st = rec.named("textureStorage3D").get(0);
+            assertEquals(8 * slots[0], st.intArg(3));
+            assertEquals(8 * slots[2], st.intArg(5));
+            List<RecordingGl.Call> draws = rec.named("drawArrays");
+            assertEquals(2, draws.size());
+            assertEquals(3, draws.get(0).intArg(2), "one viewport-covering triangle");
+            d.markChanged();
+            r.render(s, cam);
+            assertEquals(2, rec.named("textureStorage3D").size(), "a changed grid is uploaded again");
+            assertEquals(1, rec.named("deleteTexture").size(), "and the old atlas freed");
+            s.remove(d);
+            r.render(s, cam);
+            assertEquals(2, rec.named("deleteTexture").size(), "a removed drawable is freed");
+        }
+    }
+
+    @Test
     void paddedSizesArePowersOfTwoOfAtLeastOneBlock() {
         assertEquals(1024, GpuSort.paddedSize(0));
         assertEquals(1024, GpuSort.paddedSize(1024));

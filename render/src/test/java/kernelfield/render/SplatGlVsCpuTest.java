@@ -108,7 +108,9 @@ class SplatGlVsCpuTest {
             for (int i = 0; i < g.size(); i++) if (radii[i] > 0) cpuVisible++;
         }
         assertTrue(visible > 0 && visible <= cpuVisible, visible + " visible on GL, " + cpuVisible + " on the CPU");
-        assertTrue(visible >= cpuVisible * 0.9, visible + " visible on GL, " + cpuVisible + " on the CPU");
+        // GL also culls splats whose alpha >= 1/255 ellipse misses their tile rectangle (they draw
+        // nothing; the CPU still gives them a radius)
+        assertTrue(visible >= cpuVisible * 0.85, visible + " visible on GL, " + cpuVisible + " on the CPU");
     }
 
     @Test

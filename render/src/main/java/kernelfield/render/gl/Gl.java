@@ -43,6 +43,16 @@ public interface Gl {
 
     void textureStorage2D(int texture, int levels, int internalFormat, int width, int height);
 
+    void textureStorage3D(int texture, int levels, int internalFormat, int width, int height, int depth);
+
+    /** Uploads {@code data} ({@code depth, height, width} texels, x fastest) into a region of level {@code level}. */
+    void textureSubImage3D(int texture, int level, int x, int y, int z, int width, int height, int depth, int format,
+                           int type, float[] data);
+
+    void textureParameteri(int texture, int pname, int param);
+
+    void bindTextureUnit(int unit, int texture);
+
     void deleteTexture(int texture);
 
     int createRenderbuffer();
@@ -116,6 +126,8 @@ public interface Gl {
     void uniform2f(int location, float a, float b);
 
     void uniform3f(int location, float a, float b, float c);
+
+    void uniform3i(int location, int a, int b, int c);
 
     void uniform4f(int location, float a, float b, float c, float d);
 

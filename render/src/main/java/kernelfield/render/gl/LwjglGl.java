@@ -31,6 +31,13 @@ public final class LwjglGl implements Gl {
 
     @Override public int createTexture(int target) { return GL45.glCreateTextures(target); }
     @Override public void textureStorage2D(int t, int levels, int fmt, int w, int h) { GL45.glTextureStorage2D(t, levels, fmt, w, h); }
+    @Override public void textureStorage3D(int t, int levels, int fmt, int w, int h, int d) { GL45.glTextureStorage3D(t, levels, fmt, w, h, d); }
+    @Override public void textureSubImage3D(int t, int level, int x, int y, int z, int w, int h, int d, int format, int type, float[] data) {
+        GL11.glPixelStorei(GL11.GL_UNPACK_ALIGNMENT, 1);
+        GL45.glTextureSubImage3D(t, level, x, y, z, w, h, d, format, type, data);
+    }
+    @Override public void textureParameteri(int t, int pname, int param) { GL45.glTextureParameteri(t, pname, param); }
+    @Override public void bindTextureUnit(int unit, int t) { GL45.glBindTextureUnit(unit, t); }
     @Override public void deleteTexture(int texture) { GL11.glDeleteTextures(texture); }
     @Override public int createRenderbuffer() { return GL45.glCreateRenderbuffers(); }
     @Override public void namedRenderbufferStorage(int rb, int fmt, int w, int h) { GL45.glNamedRenderbufferStorage(rb, fmt, w, h); }
@@ -74,6 +81,7 @@ public final class LwjglGl implements Gl {
     @Override public void uniform1f(int loc, float v) { GL20.glUniform1f(loc, v); }
     @Override public void uniform2f(int loc, float a, float b) { GL20.glUniform2f(loc, a, b); }
     @Override public void uniform3f(int loc, float a, float b, float c) { GL20.glUniform3f(loc, a, b, c); }
+    @Override public void uniform3i(int loc, int a, int b, int c) { GL20.glUniform3i(loc, a, b, c); }
     @Override public void uniform4f(int loc, float a, float b, float c, float d) { GL20.glUniform4f(loc, a, b, c, d); }
     @Override public void uniformMatrix4fv(int loc, float[] m) { GL20.glUniformMatrix4fv(loc, false, m); }
     @Override public void uniformMatrix3fv(int loc, float[] m) { GL20.glUniformMatrix3fv(loc, false, m); }

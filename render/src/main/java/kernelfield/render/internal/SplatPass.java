@@ -14,6 +14,7 @@ import kernelfield.engine.data.Camera;
 import kernelfield.fields.splat.GaussianSet;
 import kernelfield.fields.splat.SplatKernel;
 import kernelfield.render.SplatDrawable;
+import kernelfield.render.SplatSnapshot;
 import kernelfield.render.gl.Gl;
 
 /**
@@ -27,7 +28,7 @@ import kernelfield.render.gl.Gl;
  * <p>GPU layout per set: {@code gaussians (N, 12)} float: mean xyz, opacity (after the sigmoid),
  * 3D covariance {@code xx xy xz yy yz zz} (computed in float64 at upload from the normalised
  * quaternion and {@code exp(log-scale)}), GES {@code phi}, valid flag (0 for a degenerate
- * quaternion); {@code sh (N, 3 (d+1)^2)} coefficient-major (dc first); {@code projected (N, 4)}
+ * quaternion); {@code sh (N, 3 (d+1)^2)} coefficient-major (dc first); {@code projected (N, 5)}
  * vec4; {@code keys (N2)} uvec2; a 16-byte indirect command.
  */
 public final class SplatPass {
@@ -79,11 +80,21 @@ public final class SplatPass {
      * result.
      */
     public static float[] packGaussians(GaussianSet g, SplatKernel kernel) {
+        float[] out = new float[g.size() * STRIDE];
+        packGaussians(g, kernel, out);
+        return out;
+    }
+
+    /**
+     * Writes the Gaussian buffer content {@code (N, 12)} of a set into {@code out} (at least
+     * {@code 12 N} floats; the rest untouched). Allocates nothing.
+     */
+    public static void packGaussians(GaussianSet g, SplatKernel kernel, float[] out) {
         int n = g.size();
         if (kernel != SplatKernel.GAUSSIAN && !g.hasShape()) {
             throw new IllegalArgumentException("kernel " + kernel + " needs a GaussianSet with a shape block");
         }
-        float[] out = new float[n * STRIDE];
+        if (out.length < n * STRIDE) throw new IllegalArgumentException("out: " + out.length + " floats for (" + n + ", 12)");
         float[] m = g.means().value(), ls = g.logScales().value(), q = g.quaternions().value(),
                 ol = g.opacityLogits().value();
         float[] shape = g.hasShape() ? g.shape().value() : null;
@@ -99,7 +110,10 @@ public final class SplatPass {
                     s2 = StrictMath.exp(ls[3 * i + 2]) * sMul;
             double w = q[4 * i], x = q[4 * i + 1], y = q[4 * i + 2], z = q[4 * i + 3];
             double qn = Math.sqrt(w * w + x * x + y * y + z * z);
-            if (!(qn > 0) || !Double.isFinite(qn)) continue; // valid flag stays 0
+            if (!(qn > 0) || !Double.isFinite(qn)) { // invalid: zero record
+                java.util.Arrays.fill(out, o + 4, o + STRIDE, 0f);
+                continue;
+            }
             w /= qn;
             x /= qn;
             y /= qn;
@@ -116,13 +130,20 @@ public final class SplatPass {
             out[o + 10] = (float) (kernel == SplatKernel.GES ? 2 * sig : 1.0);
             out[o + 11] = 1f;
         }
-        return out;
     }
 
     /** SH coefficients {@code (N, 3 (d+1)^2)} of the active degree d, dc first. Allocates the result. */
     public static float[] packSh(GaussianSet g) {
+        int n = g.size(), nb = (g.activeShDegree() + 1) * (g.activeShDegree() + 1);
+        float[] out = new float[Math.max(1, n * 3 * nb)];
+        packSh(g, out);
+        return out;
+    }
+
+    /** Writes the SH coefficients {@code (N, 3 (d+1)^2)} into {@code out} (at least that long). Allocates nothing. */
+    public static void packSh(GaussianSet g, float[] out) {
         int n = g.size(), nb = (g.activeShDegree() + 1) * (g.activeShDegree() + 1), st = 3 * nb;
-        float[] out = new float[Math.max(1, n * st)];
+        if (out.length < n * st) throw new IllegalArgumentException("out: " + out.length + " floats for (" + n + ", " + st + ")");
         float[] dc = g.shDc().value(), rest = g.shRest().value();
         for (int i = 0; i < n; i++) {
             int o = i * st;
@@ -131,7 +152,6 @@ public final class SplatPass {
             out[o + 2] = dc[3 * i + 2];
             System.arraycopy(rest, GaussianSet.REST_COLS * i, out, o + 3, st - 3);
         }
-        return out;
     }
 
     private static double sigmoid(double x) {
@@ -139,24 +159,33 @@ public final class SplatPass {
     }
 
     private Gpu upload(SplatDrawable d) {
-        GaussianSet set = d.gaussians();
+        SplatSnapshot snap = d.snapshot();
+        GaussianSet set = snap == null ? d.gaussians() : null;
+        int degree = snap != null ? snap.shDegree() : set.activeShDegree(), n = snap != null ? snap.size() : set.size();
         Gpu g = cache.get(d);
-        if (g != null && g.version == d.version() && g.degree == set.activeShDegree() && g.n == set.size()) return g;
+        if (g != null && g.version == d.version() && g.degree == degree && g.n == n) return g;
         if (g != null) free(g);
         g = new Gpu();
         g.version = d.version();
-        g.degree = set.activeShDegree();
-        g.n = set.size();
+        g.degree = degree;
+        g.n = n;
         g.n2 = GpuSort.paddedSize(g.n);
         g.shStride = 3 * (g.degree + 1) * (g.degree + 1);
-        g.ges = d.kernel() == SplatKernel.GES;
+        g.ges = (snap != null ? snap.kernel() : d.kernel()) == SplatKernel.GES;
         g.gauss = gl.createBuffer();
-        float[] packed = packGaussians(set, d.kernel());
-        gl.namedBufferData(g.gauss, packed.length == 0 ? new float[STRIDE] : packed, GL15.GL_STATIC_DRAW);
+        float[] packed = snap != null ? snap.gaussians() : packGaussians(set, d.kernel());
+        if (n == 0) {
+            gl.namedBufferData(g.gauss, new float[STRIDE], GL15.GL_STATIC_DRAW);
+        } else if (packed.length == n * STRIDE) {
+            gl.namedBufferData(g.gauss, packed, GL15.GL_STATIC_DRAW);
+        } else { // a snapshot's array may be longer than its set: upload the used part
+            gl.namedBufferData(g.gauss, 4L * n * STRIDE, GL15.GL_STATIC_DRAW);
+            gl.namedBufferSubData(g.gauss, 0L, java.util.Arrays.copyOf(packed, n * STRIDE));
+        }
         g.sh = gl.createBuffer();
-        gl.namedBufferData(g.sh, packSh(set), GL15.GL_STATIC_DRAW);
+        gl.namedBufferData(g.sh, snap != null ? snap.sh() : packSh(set), GL15.GL_STATIC_DRAW);
         g.proj = gl.createBuffer();
-        gl.namedBufferData(g.proj, 64L * Math.max(1, g.n), GL15.GL_DYNAMIC_COPY);
+        gl.namedBufferData(g.proj, 80L * Math.max(1, g.n), GL15.GL_DYNAMIC_COPY);
         g.keys = gl.createBuffer();
         gl.namedBufferData(g.keys, 8L * g.n2, GL15.GL_DYNAMIC_COPY);
         g.cmd = gl.createBuffer();
