@@ -11,6 +11,8 @@ class RepresentationsTest {
     void registeredByShortName() {
         assertEquals("splat", Representations.get("splat").name());
         assertTrue(Representations.get("splat").capabilities().contains(ImageFormation.class));
+        assertTrue(Representations.get("nks").capabilities().contains(DistanceField.class));
+        assertTrue(Representations.get("rbf").capabilities().contains(DistanceField.class));
         for (Representation r : Representations.all()) {
             assertTrue(r.name().matches("[a-z]+"), r.name());
             assertEquals(r, Representations.get(r.name()));
