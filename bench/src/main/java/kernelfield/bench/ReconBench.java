@@ -38,6 +38,8 @@ public final class ReconBench {
                 long t = System.nanoTime();
                 SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc, SurfaceReconstruction.Options.defaults(), null);
                 double s = (System.nanoTime() - t) * 1e-9;
+                System.err.println("stages " + r.seconds() + "; voxel " + r.voxelSize() + ", samples " + r.samples() + ", cg "
+                        + java.util.Arrays.toString(r.cgIterations()) + ", " + r.mesh());
                 MeshIO.write(Path.of(args[2]), r.mesh());
                 System.out.printf("%.3f%n", s);
             }

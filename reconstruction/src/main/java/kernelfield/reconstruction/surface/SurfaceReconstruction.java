@@ -269,41 +269,45 @@ public final class SurfaceReconstruction {
         }
     }
 
-    /** Marching cubes over the finest voxels near the zero level set. */
+    /**
+     * Marching cubes on the lattice of spacing {@code h0 / subdivision}, over the cells the zero
+     * level set crosses ({@link SurfaceCells}); the field is evaluated at exact lattice points
+     * ({@link NksField#latticeValue}) and the mesh is built in lattice units, then placed in space.
+     */
     static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device) {
         VoxelHierarchy hier = field.hierarchy();
-        int[] vox = SurfaceCells.select(field, !watertight, 1.5, subdivision, device);
-        if (vox.length == 0) return new TriangleMesh(new float[0], new int[0]);
-        int mx = 0, my = 0, mz = 0;
-        for (int i = 0; i < vox.length; i += 3) {
-            mx = Math.max(mx, vox[i]);
-            my = Math.max(my, vox[i + 1]);
-            mz = Math.max(mz, vox[i + 2]);
-        }
         int sd = subdivision;
-        double hm = hier.finestVoxelSize() / sd;
-        SampleGrid grid = new SampleGrid((mx + 1) * sd + 1, (my + 1) * sd + 1, (mz + 1) * sd + 1, hier.originX(), hier.originY(),
-                hier.originZ(), hm);
-        int nv = vox.length / 3;
-        long cellCount = (long) nv * sd * sd * sd;
-        if (cellCount > Integer.MAX_VALUE / 8) throw new IllegalArgumentException("too many mesh cells: " + cellCount);
-        long[] cells = new long[(int) cellCount];
-        int o = 0;
-        for (int i = 0; i < nv; i++) {
-            for (int c = 0; c < sd; c++) {
-                for (int b = 0; b < sd; b++) {
-                    for (int a = 0; a < sd; a++) cells[o++] = grid.key(vox[3 * i] * sd + a, vox[3 * i + 1] * sd + b, vox[3 * i + 2] * sd + c);
-                }
-            }
+        int[] cells = SurfaceCells.crossedCells(field, !watertight, 1.5, sd, device);
+        if (cells.length == 0) return new TriangleMesh(new float[0], new int[0]);
+        int mx = 0, my = 0, mz = 0;
+        for (int i = 0; i < cells.length; i += 3) {
+            mx = Math.max(mx, cells[i]);
+            my = Math.max(my, cells[i + 1]);
+            mz = Math.max(mz, cells[i + 2]);
         }
+        SampleGrid grid = new SampleGrid(mx + 2, my + 2, mz + 2, 0, 0, 0, 1.0);
+        int nc = cells.length / 3;
+        long[] keys = new long[nc];
+        for (int i = 0; i < nc; i++) keys[i] = grid.key(cells[3 * i], cells[3 * i + 1], cells[3 * i + 2]);
         float[][] buf = new float[1][];
         SparseMarchingCubes.Field f = p -> {
             int m = p.length / 3;
+            int[] g = new int[3 * m];
+            for (int i = 0; i < 3 * m; i++) g[i] = Math.round(p[i]);
             if (buf[0] == null || buf[0].length < m) buf[0] = new float[m];
-            field.evaluate(p, buf[0], device);
+            field.evaluateLattice(0, sd, g, buf[0], device);
             return buf[0];
         };
-        return SparseMarchingCubes.extract(f, grid, cells, 0f);
+        TriangleMesh lattice = SparseMarchingCubes.extract(f, grid, keys, 0f);
+        float[] v = lattice.vertices();
+        double hm = hier.finestVoxelSize() / sd;
+        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
+        for (int i = 0; i < v.length; i += 3) {
+            v[i] = (float) (ox + v[i] * hm);
+            v[i + 1] = (float) (oy + v[i + 1] * hm);
+            v[i + 2] = (float) (oz + v[i + 2] * hm);
+        }
+        return new TriangleMesh(v, lattice.triangles());
     }
 
     private static void checkSpread(float[] pts, int n) {
