@@ -36,7 +36,8 @@ public final class ReconBench {
             case "run" -> {
                 PointCloud pc = PointCloudIO.read(Path.of(args[1]));
                 long t = System.nanoTime();
-                SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc, SurfaceReconstruction.Options.defaults(), null);
+                SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc,
+                        SurfaceReconstruction.Options.defaults().withDetail(Double.parseDouble(System.getProperty("kf.detail", "0.5"))), null);
                 double s = (System.nanoTime() - t) * 1e-9;
                 System.err.println("stages " + r.seconds() + "; voxel " + r.voxelSize() + ", samples " + r.samples() + ", cg "
                         + java.util.Arrays.toString(r.cgIterations()) + ", " + r.mesh());

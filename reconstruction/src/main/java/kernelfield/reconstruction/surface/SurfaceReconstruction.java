@@ -21,17 +21,17 @@ import kernelfield.reconstruction.surface.internal.SurfaceCells;
  * Point cloud to surface mesh with the {@code nks} kernel surface
  * ({@link kernelfield.fields.nks}): the headless library call behind {@code kf reconstruct}.
  *
- * <p>Steps: drop rows with a non-finite position or normal; estimate and orient normals when the
- * cloud has none (PCA over {@code k} neighbours, more on noisy input, minimum-spanning-tree propagation); choose the
- * finest voxel size from the point spacing, the estimated noise and {@code detail} (or take
- * {@link Options#voxelSize}); reduce the points to oriented samples, one per cell of half a voxel
- * (centroid, mean normal, area); build the voxel hierarchy (levels up to about 24 voxels across
- * the bounding box, the coarsest one dense); solve for the coefficients; select the finest voxels
- * near the zero level set by a coarse-to-fine narrow band (restricted, unless
- * {@link Options#watertight}, to the voxels within one voxel of an input sample: the distance
- * mask); polygonize them with marching cubes on a lattice of {@code h0 / meshSubdivision}; give
- * each vertex the normalised gradient of the field as normal and, when the input has colours,
- * the colour of its nearest input point.
+ * <p>Steps: drop rows with a non-finite position or normal; choose the finest voxel size from the
+ * point spacing, the estimated noise and {@code detail} (or take {@link Options#voxelSize}); reduce
+ * the points to oriented samples, one per cell of half a voxel (centroid, mean normal, area); when
+ * the cloud has no normals, estimate them on the cell centroids instead (PCA over {@code k}
+ * neighbours, minimum-spanning-tree orientation): fewer and less noisy than the points; build the
+ * voxel hierarchy (levels up to about 24 voxels across the bounding box, the coarsest one dense);
+ * solve for the coefficients; take the finest voxels (unless {@link Options#watertight}, only the
+ * active ones, within one voxel of a sample: the distance mask; otherwise a coarse-to-fine narrow
+ * band) and polygonize the cells the zero level set crosses with marching cubes on a lattice of
+ * {@code h0 / meshSubdivision}; give each vertex the normalised gradient of the field as normal
+ * and, when the input has colours, the colour of its nearest input point.
  *
  * <p>Degenerate inputs: no finite point, fewer than 3 distinct points, or points on a line
  * throw {@link IllegalArgumentException}; coplanar points give the planar patch they span (open;
@@ -49,7 +49,7 @@ public final class SurfaceReconstruction {
      * @param voxelSize       finest voxel size in input units, or 0 to choose it from the data
      * @param watertight      keep the closed surface (no trimming away from the input)
      * @param threads         worker threads, {@code >= 1}
-     * @param normalNeighbors k of the normal estimation when the input has no normals
+     * @param normalNeighbors k of the normal estimation (on the sample cells' centroids) when the input has no normals
      * @param meshSubdivision marching-cubes cells per finest voxel edge, 1..4
      * @param solver          energy weights and solver settings
      */
@@ -65,7 +65,7 @@ public final class SurfaceReconstruction {
         }
 
         public static Options defaults() {
-            return new Options(0.5, 0, false, Runtime.getRuntime().availableProcessors(), 16, 2, NksSolver.Options.defaults());
+            return new Options(0.5, 0, false, Runtime.getRuntime().availableProcessors(), 24, 2, NksSolver.Options.defaults());
         }
 
         public Options withDetail(double d) {
@@ -183,19 +183,8 @@ public final class SurfaceReconstruction {
             double[] stats = spacingAndNoise(pts, tree);
             double spacing = stats[0], noise = stats[1];
             double diag = cloud.bounds().isEmpty() ? 0 : boundsDiagonal(pts);
-            double h0 = options.voxelSize() > 0 ? options.voxelSize() : chooseVoxelSize(spacing, noise, diag, options.detail());
+            double h0 = options.voxelSize() > 0 ? options.voxelSize() : chooseVoxelSize(spacing, noise, diag, options.detail(), n);
             secs.put("analysis", (System.nanoTime() - t1) * 1e-9);
-            // 3. normals
-            boolean estimated = false;
-            if (nrm == null) {
-                long t2 = System.nanoTime();
-                pr.report("normals", 0.05);
-                int k = Math.min(normalNeighbours(options.normalNeighbors(), spacing, noise), n);
-                nrm = NormalEstimation.estimate(pts, tree, k);
-                NormalEstimation.orientConsistently(pts, nrm, tree, k);
-                estimated = true;
-                secs.put("normals", (System.nanoTime() - t2) * 1e-9);
-            }
             // 4. samples and hierarchy
             long t3 = System.nanoTime();
             pr.report("samples", 0.3);
@@ -217,7 +206,26 @@ public final class SurfaceReconstruction {
                     || (hi[2] - origin[2]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0) {
                 throw new IllegalArgumentException("voxel size " + h0 + " is too small for the extent " + extent + " (over 10^6 voxels across)");
             }
-            NksSolver.Samples samples = Sampling.cellSamples(pts, nrm, n, origin, h0 / 2, device);
+            NksSolver.Samples samples;
+            boolean estimated = false;
+            if (nrm != null) {
+                samples = Sampling.cellSamples(pts, nrm, n, origin, h0 / 2, device);
+            } else {
+                // no normals: PCA and orientation on the cell centroids (fewer, and less noisy, than the points)
+                secs.put("samples", (System.nanoTime() - t3) * 1e-9);
+                long t2 = System.nanoTime();
+                pr.report("normals", 0.1);
+                float[] centroids = Sampling.cellCentroids(pts, n, origin, h0 / 2, device);
+                int nc = centroids.length / 3;
+                int k = Math.min(options.normalNeighbors(), Math.max(3, nc - 1));
+                KdTree ct = KdTree.build(centroids);
+                float[] cn = NormalEstimation.estimate(centroids, ct, k);
+                NormalEstimation.orientConsistently(centroids, cn, ct, k);
+                samples = Sampling.withNormals(centroids, cn, h0 / 2);
+                estimated = true;
+                secs.put("normals", (System.nanoTime() - t2) * 1e-9);
+                t3 = System.nanoTime();
+            }
             VoxelHierarchy hier = VoxelHierarchy.build(samples.positions(), origin, h0, levels, dilation, true, device);
             secs.put("hierarchy", (System.nanoTime() - t3) * 1e-9);
             // 5. solve
@@ -385,22 +393,13 @@ public final class SurfaceReconstruction {
     }
 
     /**
-     * Neighbours for normal estimation: {@code base} on clean input; on noisy input (where
-     * {@code base} neighbours do not reach five times the noise: the neighbourhood radius is about
-     * {@code spacing sqrt(k / 8)}) at least {@code 2 base}, enough to reach it, at most 64.
+     * Finest voxel size from the spacing, noise, diagonal, detail and point count: about 1.5
+     * spacings at detail 0.5, down to 0.9 spacings for sparse clouds (below 20000 points, where
+     * the finer lattice costs little).
      */
-    static int normalNeighbours(int base, double spacing, double noise) {
-        if (!(spacing > 0)) return base;
-        double r = 5 * noise / spacing;
-        double k = 8 * r * r;
-        if (k <= base) return base;
-        return (int) Math.min(64, Math.max(2 * base, Math.ceil(k)));
-    }
-
-    /** Finest voxel size from the spacing, noise, diagonal and detail. */
-    static double chooseVoxelSize(double spacing, double noise, double diag, double detail) {
+    static double chooseVoxelSize(double spacing, double noise, double diag, double detail, int points) {
         double scale = Math.pow(2, 1 - 2 * detail); // detail 0.5 -> 1, 1 -> 0.5, 0 -> 2
-        double hDensity = 1.5 * spacing * scale;
+        double hDensity = (0.9 + 0.6 * Math.min(1.0, points / 20000.0)) * spacing * scale;
         double hNoise = 4.5 * noise * scale;
         double hCap = diag / (256 * Math.pow(2, 2 * (detail - 0.5)));
         double h = Math.max(hDensity, Math.max(hNoise, hCap));
