@@ -132,6 +132,18 @@ public final class SurfaceReconstruction {
      * @throws IllegalArgumentException for no finite points, fewer than 3 distinct points, or collinear points
      */
     public static Result reconstruct(PointCloud cloud, Options options, Progress progress) {
+        return reconstruct(cloud, options, progress, null);
+    }
+
+    /**
+     * A fixed frame for a tile: the finest voxel size, the common origin of every level (so that
+     * all tiles share one lattice), and the lattice cells (spacing {@code h0 / meshSubdivision}) the
+     * tile owns, {@code [ownedLo, ownedHi)} per axis. Only owned cells are polygonized.
+     */
+    record Frame(double voxelSize, double[] origin, int[] ownedLo, int[] ownedHi, double noise) {
+    }
+
+    static Result reconstruct(PointCloud cloud, Options options, Progress progress, Frame frame) {
         Objects.requireNonNull(cloud, "cloud");
         Objects.requireNonNull(options, "options");
         Progress pr = progress == null ? Progress.none() : progress;
@@ -180,10 +192,17 @@ public final class SurfaceReconstruction {
             secs.put("input", (System.nanoTime() - t0) * 1e-9);
             // 2. noise and spacing
             long t1 = System.nanoTime();
-            double[] stats = spacingAndNoise(pts, tree);
-            double spacing = stats[0], noise = stats[1];
-            double diag = cloud.bounds().isEmpty() ? 0 : boundsDiagonal(pts);
-            double h0 = options.voxelSize() > 0 ? options.voxelSize() : chooseVoxelSize(spacing, noise, diag, options.detail(), n);
+            double noise, h0;
+            if (frame != null) {
+                noise = frame.noise();
+                h0 = frame.voxelSize();
+            } else {
+                double[] stats = spacingAndNoise(pts, tree);
+                double spacing = stats[0];
+                noise = stats[1];
+                double diag = boundsDiagonal(pts);
+                h0 = options.voxelSize() > 0 ? options.voxelSize() : chooseVoxelSize(spacing, noise, diag, options.detail(), n);
+            }
             secs.put("analysis", (System.nanoTime() - t1) * 1e-9);
             // 4. samples and hierarchy
             long t3 = System.nanoTime();
@@ -201,7 +220,11 @@ public final class SurfaceReconstruction {
             while (levels < 12 && extent / (h0 * Math.pow(2, levels - 1)) > 24) levels++;
             double hc = h0 * Math.pow(2, levels - 1);
             int dilation = 1;
-            double[] origin = {lo[0] - (dilation + 2) * hc, lo[1] - (dilation + 2) * hc, lo[2] - (dilation + 2) * hc};
+            double[] origin = frame != null ? frame.origin()
+                    : new double[] {lo[0] - (dilation + 2) * hc, lo[1] - (dilation + 2) * hc, lo[2] - (dilation + 2) * hc};
+            for (int a = 0; a < 3; a++) {
+                if (lo[a] - origin[a] < (dilation + 1) * hc) throw new IllegalArgumentException("origin too close to the points on axis " + a);
+            }
             if ((hi[0] - origin[0]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0 || (hi[1] - origin[1]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0
                     || (hi[2] - origin[2]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0) {
                 throw new IllegalArgumentException("voxel size " + h0 + " is too small for the extent " + extent + " (over 10^6 voxels across)");
@@ -242,7 +265,8 @@ public final class SurfaceReconstruction {
             // 6. mesh
             long t5 = System.nanoTime();
             pr.report("mesh", 0.8);
-            TriangleMesh mesh = extract(field, options.watertight(), options.meshSubdivision(), device);
+            TriangleMesh mesh = extract(field, options.watertight(), options.meshSubdivision(), device,
+                    frame == null ? null : frame.ownedLo(), frame == null ? null : frame.ownedHi());
             secs.put("mesh", (System.nanoTime() - t5) * 1e-9);
             // 7. attributes
             long t6 = System.nanoTime();
@@ -282,10 +306,23 @@ public final class SurfaceReconstruction {
      * level set crosses ({@link SurfaceCells}); the field is evaluated at exact lattice points
      * ({@link NksField#latticeValue}) and the mesh is built in lattice units, then placed in space.
      */
-    static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device) {
+    static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device, int[] ownedLo, int[] ownedHi) {
         VoxelHierarchy hier = field.hierarchy();
         int sd = subdivision;
         int[] cells = SurfaceCells.crossedCells(field, !watertight, 1.5, sd, device);
+        if (ownedLo != null) {
+            int m = 0;
+            for (int i = 0; i < cells.length; i += 3) {
+                boolean own = true;
+                for (int a = 0; a < 3; a++) own &= cells[i + a] >= ownedLo[a] && cells[i + a] < ownedHi[a];
+                if (own) {
+                    cells[m++] = cells[i];
+                    cells[m++] = cells[i + 1];
+                    cells[m++] = cells[i + 2];
+                }
+            }
+            cells = Arrays.copyOf(cells, m);
+        }
         if (cells.length == 0) return new TriangleMesh(new float[0], new int[0]);
         int mx = 0, my = 0, mz = 0;
         for (int i = 0; i < cells.length; i += 3) {
