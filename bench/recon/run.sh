@@ -10,7 +10,7 @@ data="${KF_SHARED_DATA:-$root/../shared/data}"
 work="${KF_BENCH_DIR:-/tmp/kf-recon-bench}"
 out="$root/bench/recon/results.md"
 cd "$root"
-./mvnw -o -q -B install -DskipTests -pl engine,fields,reconstruction,bench >&2
+./mvnw -o -q -B package -DskipTests -pl bench -am >&2
 cp="$root/bench/target/classes:$root/reconstruction/target/classes:$root/fields/target/classes:$root/engine/target/classes:$(cat "$root/bench/target/classpath.txt" 2>/dev/null || true)"
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 jflags="--add-modules=jdk.incubator.vector -Xmx6g"
@@ -27,7 +27,8 @@ timed() { # prints "seconds<TAB>peakRSS_MB" from the program's last stdout line 
 {
   echo "# Surface reconstruction: kf (nks) vs Open3D screened Poisson"
   echo
-  echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m). Wall seconds exclude file reading and writing (normal estimation"
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Wall seconds exclude file reading and writing (normal estimation"
   echo "included where the input has none); peak RSS of the whole process. Distances relative to the reference's"
   echo "bounding-box diagonal. Reference: the bunny00 mesh for bunny inputs, the input points themselves for the scans."
   echo
@@ -37,6 +38,7 @@ timed() { # prints "seconds<TAB>peakRSS_MB" from the program's last stdout line 
 for f in "$work"/*.ply; do
   case "$f" in *_ref.ply|*_kf.ply|*_poisson*.ply) continue;; esac
   name=$(basename "$f" .ply); ref=$(cat "$work/$name.ref")
+  if [ -n "${KF_BENCH_ONLY:-}" ] && ! echo "$name" | grep -Eq "$KF_BENCH_ONLY"; then continue; fi
   r=$(timed "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench run "$f" "$work/${name}_kf.ply")
   s=$("$java" $jflags -cp "$cp" kernelfield.bench.ReconBench score "$work/${name}_kf.ply" "$ref")
   echo "| $name | kf | $(echo "$r" | tr '\t' '|') | $(echo "$s" | sed 's/\t/ | /g') |" >> "$out"
@@ -47,4 +49,5 @@ for f in "$work"/*.ply; do
   done
   echo "done $name" >&2
 done
+echo >> "$out"; echo "Load average at the end: $(cut -d" " -f1-3 /proc/loadavg)." >> "$out"
 echo "wrote $out" >&2

@@ -14,6 +14,7 @@ import kernelfield.engine.geometry.SurfaceSampler;
 import kernelfield.engine.io.MeshIO;
 import kernelfield.engine.io.PointCloudIO;
 import kernelfield.reconstruction.surface.SurfaceReconstruction;
+import kernelfield.reconstruction.surface.TiledReconstruction;
 
 /**
  * End-to-end surface reconstruction benchmark helper, driven by {@code bench/recon/run.sh}:
@@ -36,12 +37,35 @@ public final class ReconBench {
             case "run" -> {
                 PointCloud pc = PointCloudIO.read(Path.of(args[1]));
                 long t = System.nanoTime();
-                SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc, SurfaceReconstruction.Options.defaults(), null);
+                SurfaceReconstruction.Result r = TiledReconstruction.reconstructAuto(pc,
+                        SurfaceReconstruction.Options.defaults().withDetail(Double.parseDouble(System.getProperty("kf.detail", "0.5"))),
+                        Double.parseDouble(System.getProperty("kf.tileSize", "0")), null);
                 double s = (System.nanoTime() - t) * 1e-9;
+                System.err.println("stages " + r.seconds() + "; voxel " + r.voxelSize() + ", samples " + r.samples() + ", cg "
+                        + java.util.Arrays.toString(r.cgIterations()) + ", " + r.mesh());
                 MeshIO.write(Path.of(args[2]), r.mesh());
                 System.out.printf("%.3f%n", s);
             }
             case "score" -> score(Path.of(args[1]), Path.of(args[2]));
+            case "large" -> {
+                // large N DATA OUT: N points sampled on bunny00 (with normals), reconstructed with automatic tiling
+                int n = Integer.parseInt(args[1]);
+                TriangleMesh bunny = MeshIO.read(Path.of(args[2]).resolve("scans/bunny00.off"));
+                PointCloud pc = SurfaceSampler.sample(bunny, n, 13, 0);
+                bunny = null;
+                long t = System.nanoTime();
+                SurfaceReconstruction.Result r = TiledReconstruction.reconstructAuto(pc, SurfaceReconstruction.Options.defaults(), 0,
+                        (stage, f) -> System.err.printf("\r%-16s %3.0f%%", stage, 100 * f));
+                double s = (System.nanoTime() - t) * 1e-9;
+                System.err.println();
+                System.err.println("stages " + r.seconds() + "; voxel " + r.voxelSize() + ", samples " + r.samples() + ", " + r.mesh());
+                pc = null;
+                MeshIO.write(Path.of(args[3]), r.mesh());
+                MeshMetrics.Result m = MeshMetrics.compare(r.mesh(), MeshIO.read(Path.of(args[2]).resolve("scans/bunny00.off")),
+                        MeshMetrics.Options.defaults().withTaus(0.005, 0.01));
+                System.err.printf("Chamfer-L1 %.5f F@0.5%% %.4f NC %.4f%n", m.chamferL1(), m.fscore(0.005), m.normalConsistency());
+                System.out.printf("%.3f%n", s);
+            }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }

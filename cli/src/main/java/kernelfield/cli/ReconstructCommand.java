@@ -8,6 +8,7 @@ import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.io.MeshIO;
 import kernelfield.engine.io.PointCloudIO;
 import kernelfield.reconstruction.surface.SurfaceReconstruction;
+import kernelfield.reconstruction.surface.TiledReconstruction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,6 +31,11 @@ final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--voxel-size", paramLabel = "S",
             description = "Finest voxel size: an absolute length, or a percentage of the bounding-box diagonal (e.g. 0.5%%).")
     String voxelSize;
+
+    @Option(names = "--tile-size", paramLabel = "S",
+            description = {"Reconstruct in tiles of this edge (absolute, or a percentage of the bounding-box diagonal);",
+                    "clouds above 4 million points are tiled automatically."})
+    String tileSize;
 
     @Option(names = "--watertight", description = "Keep the closed surface (no trimming far from the input).")
     boolean watertight;
@@ -59,7 +65,12 @@ final class ReconstructCommand implements Callable<Integer> {
         }
         SurfaceReconstruction.Progress progress = quiet ? SurfaceReconstruction.Progress.none() : new Bar();
         long t1 = System.nanoTime();
-        SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc, opt, progress);
+        double tile = 0;
+        if (tileSize != null) {
+            tile = Cli.lengthOrPercent(tileSize, pc.bounds().diagonal(), "--tile-size");
+            if (!(tile > 0)) throw new IllegalArgumentException("--tile-size must be positive, got '" + tileSize + "'");
+        }
+        SurfaceReconstruction.Result r = TiledReconstruction.reconstructAuto(pc, opt, tile, progress);
         double secs = DemoCommand.seconds(t1);
         if (!quiet) System.err.println();
         TriangleMesh mesh = r.mesh();

@@ -207,4 +207,195 @@ public final class NksField {
         }
         return v;
     }
+
+    // ---------------------------------------------------------------------------------------
+    // Lattice evaluation (meshing): exact phases, shared 27-coefficient gathers
+
+    /**
+     * Per-thread scratch of lattice evaluation: per level, the voxel whose 27 coefficients were
+     * gathered last, and those coefficients {@code (L, 27)}. Not thread-safe: one per thread.
+     */
+    public static final class LatticeCache {
+        final long[] key;
+        final double[] coef;
+        final double[] w = new double[3 * 3 * 9];
+        final double[] rows = new double[9 * 9];
+        final double[] plane = new double[3 * 81];
+
+        /** Allocates scratch for a field of {@code levels} levels. */
+        public LatticeCache(int levels) {
+            key = new long[levels];
+            java.util.Arrays.fill(key, -1L);
+            coef = new double[27 * levels];
+        }
+    }
+
+    /** A new {@link LatticeCache} for this field. */
+    public LatticeCache newLatticeCache() {
+        return new LatticeCache(coefficients.length);
+    }
+
+    /** Gathers the 27 coefficients around voxel (vx, vy, vz) of level l into the cache (memoised). */
+    private double[] gather(int l, int vx, int vy, int vz, LatticeCache c) {
+        long key = (vx < 0 || vy < 0 || vz < 0 || vx >= VoxelHierarchy.AXIS_LIMIT || vy >= VoxelHierarchy.AXIS_LIMIT
+                || vz >= VoxelHierarchy.AXIS_LIMIT) ? -2L : VoxelHierarchy.morton(vx, vy, vz);
+        double[] dst = c.coef;
+        int o = 27 * l;
+        if (key == c.key[l] && key != -2L) return dst;
+        c.key[l] = key;
+        VoxelHierarchy.Level level = hierarchy.level(l);
+        double[] alpha = coefficients[l];
+        int centre = key < 0 ? -1 : level.find(vx, vy, vz);
+        if (centre >= 0) {
+            int[] nb = level.neighbours27();
+            int b = 27 * centre;
+            for (int q = 0; q < 27; q++) {
+                int i = nb[b + q];
+                dst[o + q] = i >= 0 ? alpha[i] : 0.0;
+            }
+        } else {
+            int q = 0;
+            for (int dz = -1; dz <= 1; dz++) {
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++, q++) {
+                        int i = level.find(vx + dx, vy + dy, vz + dz);
+                        dst[o + q] = i >= 0 ? alpha[i] : 0.0;
+                    }
+                }
+            }
+        }
+        return dst;
+    }
+
+    /** Kernel weights at local coordinate t in [-1/2, 1/2] into w[o..o+3). */
+    private static void weights(double t, double[] w, int o) {
+        double a = 0.5 - t, c = 0.5 + t;
+        w[o] = 0.5 * a * a;
+        w[o + 1] = 0.75 - t * t;
+        w[o + 2] = 0.5 * c * c;
+    }
+
+    /**
+     * {@code f} at a lattice point. The lattice has spacing {@code h0 2^coarsening / sd}: point
+     * {@code (gx, gy, gz)} (non-negative) sits at {@code origin + g h0 2^coarsening / sd}. Phases are
+     * computed exactly from the integers, so the result is a pure function of the lattice point:
+     * bit-identical to {@link #evaluateVoxelLattices} at the same point (up to the sign of a zero).
+     * Allocates nothing; modifies {@code cache}.
+     *
+     * @param coarsening {@code k}, 0..L-1
+     * @param sd         lattice points per {@code h0 2^k}, 1..8
+     */
+    public double latticeValue(int coarsening, int sd, int gx, int gy, int gz, LatticeCache cache) {
+        double s = 0;
+        double[] w = cache.w;
+        for (int l = 0; l < coefficients.length; l++) {
+            long den;
+            long nx = gx, ny = gy, nz = gz;
+            if (coarsening >= l) {
+                nx <<= coarsening - l;
+                ny <<= coarsening - l;
+                nz <<= coarsening - l;
+                den = sd;
+            } else {
+                den = (long) sd << (l - coarsening);
+            }
+            long vx = Math.floorDiv(nx, den), vy = Math.floorDiv(ny, den), vz = Math.floorDiv(nz, den);
+            double dd = den;
+            weights((nx - vx * den) / dd - 0.5, w, 0);
+            weights((ny - vy * den) / dd - 0.5, w, 3);
+            weights((nz - vz * den) / dd - 0.5, w, 6);
+            if (vx >= VoxelHierarchy.AXIS_LIMIT || vy >= VoxelHierarchy.AXIS_LIMIT || vz >= VoxelHierarchy.AXIS_LIMIT) continue;
+            double[] a = gather(l, (int) vx, (int) vy, (int) vz, cache);
+            int o = 27 * l;
+            double vz0 = 0;
+            for (int z = 0; z < 3; z++) {
+                double vy0 = 0;
+                for (int y = 0; y < 3; y++) {
+                    int b = o + 9 * z + 3 * y;
+                    double r = w[0] * a[b] + w[1] * a[b + 1] + w[2] * a[b + 2];
+                    vy0 = y == 0 ? w[3] * r : vy0 + w[3 + y] * r;
+                }
+                vz0 = z == 0 ? w[6] * vy0 : vz0 + w[6 + z] * vy0;
+            }
+            s += vz0;
+        }
+        return s;
+    }
+
+    /**
+     * {@code f} at lattice points {@code g (M, 3)} (see {@link #latticeValue}) into {@code out (M)}
+     * (overwritten). Parallel and deterministic; allocates one cache per task.
+     */
+    public void evaluateLattice(int coarsening, int sd, int[] g, float[] out, CpuDevice device) {
+        int m = g.length / 3;
+        if (out.length < m) throw new IllegalArgumentException("out has " + out.length + " slots for " + m + " points");
+        device.parallelFor(m, GRAIN, (c, st, e) -> {
+            LatticeCache cache = newLatticeCache();
+            for (int i = st; i < e; i++) out[i] = (float) latticeValue(coarsening, sd, g[3 * i], g[3 * i + 1], g[3 * i + 2], cache);
+        });
+    }
+
+    /**
+     * {@code f} on the {@code (sd + 1)^3} lattice of each finest voxel: for voxel {@code p} of
+     * {@code voxels (K, 3)} (finest-level coordinates), lattice point {@code (i, j, k)} in
+     * {@code 0..sd} at {@code origin + (voxel + (i, j, k) / sd) h0} goes to
+     * {@code out[p (sd+1)^3 + (k (sd+1) + j) (sd+1) + i]}. The same values as
+     * {@link #latticeValue}{@code (0, sd, voxel sd + (i, j, k))}; one 27-coefficient gather per
+     * voxel and level, separable contraction. Parallel, deterministic; allocates one cache per task.
+     *
+     * @param out {@code (K, (sd+1)^3)}, overwritten
+     */
+    public void evaluateVoxelLattices(int[] voxels, int sd, float[] out, CpuDevice device) {
+        if (sd < 1 || sd > 8) throw new IllegalArgumentException("sd must be in 1..8, got " + sd);
+        int k = voxels.length / 3;
+        int side = sd + 1, per = side * side * side;
+        if (out.length < (long) k * per) throw new IllegalArgumentException("out has " + out.length + " slots for " + k + " voxels");
+        int levels = coefficients.length;
+        device.parallelFor(k, 512, (c, st, e) -> {
+            LatticeCache cache = newLatticeCache();
+            double[] wx = new double[3 * side], wy = new double[3 * side], wz = new double[3 * side];
+            double[] rx = new double[9 * side];
+            double[] ry = new double[3 * side * side];
+            double[] acc = new double[per];
+            for (int p = st; p < e; p++) {
+                int x = voxels[3 * p], y = voxels[3 * p + 1], z = voxels[3 * p + 2];
+                java.util.Arrays.fill(acc, 0.0);
+                for (int l = 0; l < levels; l++) {
+                    long den = (long) sd << l;
+                    int mask = (1 << l) - 1;
+                    double dd = den;
+                    for (int i = 0; i < side; i++) {
+                        weights(((long) (x & mask) * sd + i) / dd - 0.5, wx, 3 * i);
+                        weights(((long) (y & mask) * sd + i) / dd - 0.5, wy, 3 * i);
+                        weights(((long) (z & mask) * sd + i) / dd - 0.5, wz, 3 * i);
+                    }
+                    double[] a = gather(l, x >> l, y >> l, z >> l, cache);
+                    int o = 27 * l;
+                    // x: rx[(zz * 3 + yy) * side + i]
+                    for (int r = 0; r < 9; r++) {
+                        int b = o + 3 * r;
+                        double a0 = a[b], a1 = a[b + 1], a2 = a[b + 2];
+                        for (int i = 0; i < side; i++) rx[r * side + i] = wx[3 * i] * a0 + wx[3 * i + 1] * a1 + wx[3 * i + 2] * a2;
+                    }
+                    // y: ry[(zz * side + j) * side + i]
+                    for (int zz = 0; zz < 3; zz++) {
+                        for (int j = 0; j < side; j++) {
+                            double w0 = wy[3 * j], w1 = wy[3 * j + 1], w2 = wy[3 * j + 2];
+                            int b0 = (zz * 3) * side, b1 = (zz * 3 + 1) * side, b2 = (zz * 3 + 2) * side;
+                            int d = (zz * side + j) * side;
+                            for (int i = 0; i < side; i++) ry[d + i] = w0 * rx[b0 + i] + w1 * rx[b1 + i] + w2 * rx[b2 + i];
+                        }
+                    }
+                    // z
+                    for (int kk = 0; kk < side; kk++) {
+                        double w0 = wz[3 * kk], w1 = wz[3 * kk + 1], w2 = wz[3 * kk + 2];
+                        int d = kk * side * side;
+                        for (int q = 0; q < side * side; q++) acc[d + q] += w0 * ry[q] + w1 * ry[side * side + q] + w2 * ry[2 * side * side + q];
+                    }
+                }
+                int ob = p * per;
+                for (int q = 0; q < per; q++) out[ob + q] = (float) acc[q];
+            }
+        });
+    }
 }

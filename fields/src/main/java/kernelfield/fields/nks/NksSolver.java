@@ -17,7 +17,74 @@ import kernelfield.fields.nks.internal.FloatCsr;
  * and the solver's reductions are chunked, so results are bit-identical for any thread count.
  */
 public final class NksSolver {
+    private static final boolean DEBUG = Boolean.getBoolean("kf.debug");
+
     private NksSolver() {
+    }
+
+    /**
+     * The samples merged over the cells of size {@code h_l / 2} of level {@code l} (aligned on the
+     * origin): per cell the area-weighted centroid, the area-weighted mean target gradient (not
+     * normalised: {@code sum a |g - n|^2 = A |g - mean n|^2 + const} for a gradient {@code g}
+     * constant over the cell) and the total area. Deterministic (cells in key order, samples in
+     * input order within a cell). Allocates the result and {@code O(S)} scratch.
+     */
+    static Samples merge(Samples s, VoxelHierarchy hier, int l) {
+        int n = s.size();
+        float[] p = s.positions(), nn = s.normals(), w = s.weights();
+        double hs = hier.level(l).voxelSize() / 2;
+        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
+        long[] key = new long[n];
+        boolean sorted = true;
+        for (int i = 0; i < n; i++) {
+            key[i] = VoxelHierarchy.morton((int) Math.floor((p[3 * i] - ox) / hs), (int) Math.floor((p[3 * i + 1] - oy) / hs),
+                    (int) Math.floor((p[3 * i + 2] - oz) / hs));
+            if (i > 0 && key[i] < key[i - 1]) sorted = false;
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        if (!sorted) {
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) boxed[i] = i;
+            java.util.Arrays.sort(boxed, (a, b) -> a.equals(b) ? 0 : key[a] != key[b] ? Long.compare(key[a], key[b]) : Integer.compare(a, b));
+            for (int i = 0; i < n; i++) order[i] = boxed[i];
+        }
+        int cells = 0;
+        for (int q = 0; q < n; q++) if (q == 0 || key[order[q]] != key[order[q - 1]]) cells++;
+        float[] mp = new float[3 * cells], mn = new float[3 * cells], mw = new float[cells];
+        int c = -1;
+        double sx = 0, sy = 0, sz = 0, nx = 0, ny = 0, nz = 0, sw = 0;
+        for (int q = 0; q <= n; q++) {
+            if (q == n || q == 0 || key[order[q]] != key[order[q - 1]]) {
+                if (c >= 0) {
+                    double inv = sw > 0 ? 1 / sw : 0;
+                    mp[3 * c] = (float) (sw > 0 ? sx * inv : mp[3 * c]);
+                    mp[3 * c + 1] = (float) (sw > 0 ? sy * inv : mp[3 * c + 1]);
+                    mp[3 * c + 2] = (float) (sw > 0 ? sz * inv : mp[3 * c + 2]);
+                    mn[3 * c] = (float) (nx * inv);
+                    mn[3 * c + 1] = (float) (ny * inv);
+                    mn[3 * c + 2] = (float) (nz * inv);
+                    mw[c] = (float) sw;
+                }
+                if (q == n) break;
+                c++;
+                int i = order[q];
+                mp[3 * c] = p[3 * i];
+                mp[3 * c + 1] = p[3 * i + 1];
+                mp[3 * c + 2] = p[3 * i + 2];
+                sx = sy = sz = nx = ny = nz = sw = 0;
+            }
+            int i = order[q];
+            double a = w[i];
+            sx += a * p[3 * i];
+            sy += a * p[3 * i + 1];
+            sz += a * p[3 * i + 2];
+            nx += a * nn[3 * i];
+            ny += a * nn[3 * i + 1];
+            nz += a * nn[3 * i + 2];
+            sw += a;
+        }
+        return new Samples(mp, mn, mw);
     }
 
     /**
@@ -30,9 +97,17 @@ public final class NksSolver {
      * @param sweeps         coarse-to-fine Gauss-Seidel sweeps over the levels, {@code >= 1}
      * @param tolerance      relative residual at which each level's CG stops
      * @param maxIterations  CG iteration cap per level and sweep
+     * @param mergeCoarse    levels above the finest fit samples merged over cells of {@code h_l / 2}
+     *                       ({@link #withMergeCoarse})
      */
     public record Options(double valueWeight, double gradientWeight, double smoothness, double ridge, int sweeps,
-            double tolerance, int maxIterations) {
+            double tolerance, int maxIterations, boolean mergeCoarse) {
+        /** Options without merging of the coarse levels' samples. */
+        public Options(double valueWeight, double gradientWeight, double smoothness, double ridge, int sweeps, double tolerance,
+                int maxIterations) {
+            this(valueWeight, gradientWeight, smoothness, ridge, sweeps, tolerance, maxIterations, false);
+        }
+
         public Options {
             check("valueWeight", valueWeight);
             check("gradientWeight", gradientWeight);
@@ -49,23 +124,31 @@ public final class NksSolver {
         }
 
         public static Options defaults() {
-            return new Options(4.0, 1.0, 0.02, 1e-6, 1, 1e-4, 300);
+            return new Options(4.0, 1.0, 0.02, 1e-6, 1, 1e-4, 300, true);
         }
 
         public Options withSweeps(int s) {
-            return new Options(valueWeight, gradientWeight, smoothness, ridge, s, tolerance, maxIterations);
+            return new Options(valueWeight, gradientWeight, smoothness, ridge, s, tolerance, maxIterations, mergeCoarse);
         }
 
         public Options withSmoothness(double s) {
-            return new Options(valueWeight, gradientWeight, s, ridge, sweeps, tolerance, maxIterations);
+            return new Options(valueWeight, gradientWeight, s, ridge, sweeps, tolerance, maxIterations, mergeCoarse);
         }
 
         public Options withValueWeight(double w) {
-            return new Options(w, gradientWeight, smoothness, ridge, sweeps, tolerance, maxIterations);
+            return new Options(w, gradientWeight, smoothness, ridge, sweeps, tolerance, maxIterations, mergeCoarse);
+        }
+
+        /**
+         * Whether levels above the finest fit the samples merged over cells of half their voxel
+         * size (much less assembly work, the same energy up to the quadrature of those cells).
+         */
+        public Options withMergeCoarse(boolean m) {
+            return new Options(valueWeight, gradientWeight, smoothness, ridge, sweeps, tolerance, maxIterations, m);
         }
 
         public Options withTolerance(double t) {
-            return new Options(valueWeight, gradientWeight, smoothness, ridge, sweeps, t, maxIterations);
+            return new Options(valueWeight, gradientWeight, smoothness, ridge, sweeps, t, maxIterations, mergeCoarse);
         }
     }
 
@@ -137,14 +220,28 @@ public final class NksSolver {
         float[] pos = samples.positions();
         ConjugateGradient cg = new ConjugateGradient().tolerance(options.tolerance()).maxIterations(options.maxIterations())
                 .device(device);
+        Samples[] merged = new Samples[levels];
         for (int sweep = 0; sweep < options.sweeps(); sweep++) {
             for (int l = levels - 1; l >= 0; l--) {
                 int lev = l;
                 double[] a = alpha[l];
                 if (sweep > 0) accumulateLevel(hier, lev, a, pos, fval, fgrad, -1.0, device);
-                LevelSystem sys = assemble(hier, samples, l, fval, fgrad, options, device);
+                long tq = System.nanoTime();
+                LevelSystem sys;
+                if (l > 0 && options.mergeCoarse()) {
+                    // the level's samples merged over cells of h_l / 2; the other levels evaluated there
+                    Samples ms = merged[l] != null ? merged[l] : (merged[l] = merge(samples, hier, l));
+                    double[] mv = new double[ms.size()], mg = new double[3 * ms.size()];
+                    for (int m = 0; m < levels; m++) if (m != l) accumulateLevel(hier, m, alpha[m], ms.positions(), mv, mg, 1.0, device);
+                    sys = assemble(hier, ms, l, mv, mg, options, device);
+                } else {
+                    sys = assemble(hier, samples, l, fval, fgrad, options, device);
+                }
+                long tq2 = System.nanoTime();
                 cg.preconditioner(new JacobiPreconditioner(sys.matrix().diagonal()));
                 ConjugateGradient.Result r = cg.solve(sys.matrix(), sys.rhs(), a);
+                if (DEBUG) System.err.printf("level %d: %d unknowns, nnz %d, assemble %.2f s, cg %.2f s (%d it)%n", l, a.length,
+                        sys.matrix().nnz(), (tq2 - tq) * 1e-9, (System.nanoTime() - tq2) * 1e-9, r.iterations());
                 iters[l] += r.iterations();
                 res[l] = r.relativeResidual();
                 if (listener != null) listener.onLevel(sweep, l, a.length, r);
@@ -246,7 +343,6 @@ public final class NksSolver {
             int[] cols = new int[125];
             double[] acc = new double[125];
             double[] x1 = new double[3], x2 = new double[3], x3 = new double[3];
-            long[] packed = new long[125];
             double ih = 1.0 / h;
             for (int r = st; r < e; r++) {
                 neighbours125(level, nb27, r, cols);
@@ -296,15 +392,13 @@ public final class NksSolver {
                     }
                 }
                 rhs[r] = b;
-                // compact into the CSR row, columns increasing
-                int m = 0;
-                for (int k = 0; k < 125; k++) if (cols[k] >= 0) packed[m++] = ((long) cols[k] << 7) | k;
-                java.util.Arrays.sort(packed, 0, m);
+                // compact into the CSR row, in stencil order
                 int p = (int) rowPtr[r];
-                for (int q = 0; q < m; q++) {
-                    int k = (int) (packed[q] & 127);
-                    colIdx[p + q] = (int) (packed[q] >>> 7);
-                    vals[p + q] = (float) acc[k];
+                for (int k = 0; k < 125; k++) {
+                    if (cols[k] >= 0) {
+                        colIdx[p] = cols[k];
+                        vals[p++] = (float) acc[k];
+                    }
                 }
             }
         });

@@ -70,4 +70,28 @@ final class Sampling {
         }
         return new NksSolver.Samples(p, nn, w);
     }
+
+    /**
+     * Centroids {@code (C, 3)} of the occupied cells of size {@code hs} (aligned on {@code origin}),
+     * in cell key order. Allocates {@code O(n)} scratch and the result.
+     */
+    static float[] cellCentroids(float[] pts, int n, double[] origin, double hs, CpuDevice device) {
+        float[] zero = new float[3 * n];
+        return cellSamples(pts, zero, n, origin, hs, device).positions();
+    }
+
+    /**
+     * Samples at {@code positions (C, 3)} (one per cell of size {@code hs}) with unit
+     * {@code normals (C, 3)}, weighted as {@link #cellSamples} does. Holds both arrays.
+     */
+    static NksSolver.Samples withNormals(float[] positions, float[] normals, double hs) {
+        int c = positions.length / 3;
+        float[] w = new float[c];
+        double area = hs * hs;
+        for (int i = 0; i < c; i++) {
+            double l1 = Math.abs(normals[3 * i]) + Math.abs(normals[3 * i + 1]) + Math.abs(normals[3 * i + 2]);
+            w[i] = (float) (area / Math.max(1.0, l1));
+        }
+        return new NksSolver.Samples(positions, normals, w);
+    }
 }

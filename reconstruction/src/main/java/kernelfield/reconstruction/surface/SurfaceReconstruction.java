@@ -21,17 +21,17 @@ import kernelfield.reconstruction.surface.internal.SurfaceCells;
  * Point cloud to surface mesh with the {@code nks} kernel surface
  * ({@link kernelfield.fields.nks}): the headless library call behind {@code kf reconstruct}.
  *
- * <p>Steps: drop rows with a non-finite position or normal; estimate and orient normals when the
- * cloud has none (PCA over {@code k} neighbours, more on noisy input, minimum-spanning-tree propagation); choose the
- * finest voxel size from the point spacing, the estimated noise and {@code detail} (or take
- * {@link Options#voxelSize}); reduce the points to oriented samples, one per cell of half a voxel
- * (centroid, mean normal, area); build the voxel hierarchy (levels up to about 24 voxels across
- * the bounding box, the coarsest one dense); solve for the coefficients; select the finest voxels
- * near the zero level set by a coarse-to-fine narrow band (restricted, unless
- * {@link Options#watertight}, to the voxels within one voxel of an input sample: the distance
- * mask); polygonize them with marching cubes on a lattice of {@code h0 / meshSubdivision}; give
- * each vertex the normalised gradient of the field as normal and, when the input has colours,
- * the colour of its nearest input point.
+ * <p>Steps: drop rows with a non-finite position or normal; choose the finest voxel size from the
+ * point spacing, the estimated noise and {@code detail} (or take {@link Options#voxelSize}); reduce
+ * the points to oriented samples, one per cell of half a voxel (centroid, mean normal, area); when
+ * the cloud has no normals, estimate them on the cell centroids instead (PCA over {@code k}
+ * neighbours, minimum-spanning-tree orientation): fewer and less noisy than the points; build the
+ * voxel hierarchy (levels up to about 24 voxels across the bounding box, the coarsest one dense);
+ * solve for the coefficients; take the finest voxels (unless {@link Options#watertight}, only the
+ * active ones, within one voxel of a sample: the distance mask; otherwise a coarse-to-fine narrow
+ * band) and polygonize the cells the zero level set crosses with marching cubes on a lattice of
+ * {@code h0 / meshSubdivision}; give each vertex the normalised gradient of the field as normal
+ * and, when the input has colours, the colour of its nearest input point.
  *
  * <p>Degenerate inputs: no finite point, fewer than 3 distinct points, or points on a line
  * throw {@link IllegalArgumentException}; coplanar points give the planar patch they span (open;
@@ -49,7 +49,7 @@ public final class SurfaceReconstruction {
      * @param voxelSize       finest voxel size in input units, or 0 to choose it from the data
      * @param watertight      keep the closed surface (no trimming away from the input)
      * @param threads         worker threads, {@code >= 1}
-     * @param normalNeighbors k of the normal estimation when the input has no normals
+     * @param normalNeighbors k of the normal estimation (on the sample cells' centroids) when the input has no normals
      * @param meshSubdivision marching-cubes cells per finest voxel edge, 1..4
      * @param solver          energy weights and solver settings
      */
@@ -65,7 +65,7 @@ public final class SurfaceReconstruction {
         }
 
         public static Options defaults() {
-            return new Options(0.5, 0, false, Runtime.getRuntime().availableProcessors(), 16, 2, NksSolver.Options.defaults());
+            return new Options(0.5, 0, false, Runtime.getRuntime().availableProcessors(), 24, 2, NksSolver.Options.defaults());
         }
 
         public Options withDetail(double d) {
@@ -132,6 +132,18 @@ public final class SurfaceReconstruction {
      * @throws IllegalArgumentException for no finite points, fewer than 3 distinct points, or collinear points
      */
     public static Result reconstruct(PointCloud cloud, Options options, Progress progress) {
+        return reconstruct(cloud, options, progress, null);
+    }
+
+    /**
+     * A fixed frame for a tile: the finest voxel size, the common origin of every level (so that
+     * all tiles share one lattice), and the lattice cells (spacing {@code h0 / meshSubdivision}) the
+     * tile owns, {@code [ownedLo, ownedHi)} per axis. Only owned cells are polygonized.
+     */
+    record Frame(double voxelSize, double[] origin, int[] ownedLo, int[] ownedHi, double noise) {
+    }
+
+    static Result reconstruct(PointCloud cloud, Options options, Progress progress, Frame frame) {
         Objects.requireNonNull(cloud, "cloud");
         Objects.requireNonNull(options, "options");
         Progress pr = progress == null ? Progress.none() : progress;
@@ -180,22 +192,18 @@ public final class SurfaceReconstruction {
             secs.put("input", (System.nanoTime() - t0) * 1e-9);
             // 2. noise and spacing
             long t1 = System.nanoTime();
-            double[] stats = spacingAndNoise(pts, tree);
-            double spacing = stats[0], noise = stats[1];
-            double diag = cloud.bounds().isEmpty() ? 0 : boundsDiagonal(pts);
-            double h0 = options.voxelSize() > 0 ? options.voxelSize() : chooseVoxelSize(spacing, noise, diag, options.detail());
-            secs.put("analysis", (System.nanoTime() - t1) * 1e-9);
-            // 3. normals
-            boolean estimated = false;
-            if (nrm == null) {
-                long t2 = System.nanoTime();
-                pr.report("normals", 0.05);
-                int k = Math.min(normalNeighbours(options.normalNeighbors(), spacing, noise), n);
-                nrm = NormalEstimation.estimate(pts, tree, k);
-                NormalEstimation.orientConsistently(pts, nrm, tree, k);
-                estimated = true;
-                secs.put("normals", (System.nanoTime() - t2) * 1e-9);
+            double noise, h0;
+            if (frame != null) {
+                noise = frame.noise();
+                h0 = frame.voxelSize();
+            } else {
+                double[] stats = spacingAndNoise(pts, tree);
+                double spacing = stats[0];
+                noise = stats[1];
+                double diag = boundsDiagonal(pts);
+                h0 = options.voxelSize() > 0 ? options.voxelSize() : chooseVoxelSize(spacing, noise, diag, options.detail(), n);
             }
+            secs.put("analysis", (System.nanoTime() - t1) * 1e-9);
             // 4. samples and hierarchy
             long t3 = System.nanoTime();
             pr.report("samples", 0.3);
@@ -212,12 +220,35 @@ public final class SurfaceReconstruction {
             while (levels < 12 && extent / (h0 * Math.pow(2, levels - 1)) > 24) levels++;
             double hc = h0 * Math.pow(2, levels - 1);
             int dilation = 1;
-            double[] origin = {lo[0] - (dilation + 2) * hc, lo[1] - (dilation + 2) * hc, lo[2] - (dilation + 2) * hc};
+            double[] origin = frame != null ? frame.origin()
+                    : new double[] {lo[0] - (dilation + 2) * hc, lo[1] - (dilation + 2) * hc, lo[2] - (dilation + 2) * hc};
+            for (int a = 0; a < 3; a++) {
+                if (lo[a] - origin[a] < (dilation + 1) * hc) throw new IllegalArgumentException("origin too close to the points on axis " + a);
+            }
             if ((hi[0] - origin[0]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0 || (hi[1] - origin[1]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0
                     || (hi[2] - origin[2]) / h0 > VoxelHierarchy.AXIS_LIMIT / 2.0) {
                 throw new IllegalArgumentException("voxel size " + h0 + " is too small for the extent " + extent + " (over 10^6 voxels across)");
             }
-            NksSolver.Samples samples = Sampling.cellSamples(pts, nrm, n, origin, h0 / 2, device);
+            NksSolver.Samples samples;
+            boolean estimated = false;
+            if (nrm != null) {
+                samples = Sampling.cellSamples(pts, nrm, n, origin, h0 / 2, device);
+            } else {
+                // no normals: PCA and orientation on the cell centroids (fewer, and less noisy, than the points)
+                secs.put("samples", (System.nanoTime() - t3) * 1e-9);
+                long t2 = System.nanoTime();
+                pr.report("normals", 0.1);
+                float[] centroids = Sampling.cellCentroids(pts, n, origin, h0 / 2, device);
+                int nc = centroids.length / 3;
+                int k = Math.min(options.normalNeighbors(), Math.max(3, nc - 1));
+                KdTree ct = KdTree.build(centroids);
+                float[] cn = NormalEstimation.estimate(centroids, ct, k);
+                NormalEstimation.orientConsistently(centroids, cn, ct, k);
+                samples = Sampling.withNormals(centroids, cn, h0 / 2);
+                estimated = true;
+                secs.put("normals", (System.nanoTime() - t2) * 1e-9);
+                t3 = System.nanoTime();
+            }
             VoxelHierarchy hier = VoxelHierarchy.build(samples.positions(), origin, h0, levels, dilation, true, device);
             secs.put("hierarchy", (System.nanoTime() - t3) * 1e-9);
             // 5. solve
@@ -234,7 +265,8 @@ public final class SurfaceReconstruction {
             // 6. mesh
             long t5 = System.nanoTime();
             pr.report("mesh", 0.8);
-            TriangleMesh mesh = extract(field, options.watertight(), options.meshSubdivision(), device);
+            TriangleMesh mesh = extract(field, options.watertight(), options.meshSubdivision(), device,
+                    frame == null ? null : frame.ownedLo(), frame == null ? null : frame.ownedHi());
             secs.put("mesh", (System.nanoTime() - t5) * 1e-9);
             // 7. attributes
             long t6 = System.nanoTime();
@@ -269,41 +301,58 @@ public final class SurfaceReconstruction {
         }
     }
 
-    /** Marching cubes over the finest voxels near the zero level set. */
-    static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device) {
+    /**
+     * Marching cubes on the lattice of spacing {@code h0 / subdivision}, over the cells the zero
+     * level set crosses ({@link SurfaceCells}); the field is evaluated at exact lattice points
+     * ({@link NksField#latticeValue}) and the mesh is built in lattice units, then placed in space.
+     */
+    static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device, int[] ownedLo, int[] ownedHi) {
         VoxelHierarchy hier = field.hierarchy();
-        int[] vox = SurfaceCells.select(field, !watertight, 1.5, subdivision, device);
-        if (vox.length == 0) return new TriangleMesh(new float[0], new int[0]);
-        int mx = 0, my = 0, mz = 0;
-        for (int i = 0; i < vox.length; i += 3) {
-            mx = Math.max(mx, vox[i]);
-            my = Math.max(my, vox[i + 1]);
-            mz = Math.max(mz, vox[i + 2]);
-        }
         int sd = subdivision;
-        double hm = hier.finestVoxelSize() / sd;
-        SampleGrid grid = new SampleGrid((mx + 1) * sd + 1, (my + 1) * sd + 1, (mz + 1) * sd + 1, hier.originX(), hier.originY(),
-                hier.originZ(), hm);
-        int nv = vox.length / 3;
-        long cellCount = (long) nv * sd * sd * sd;
-        if (cellCount > Integer.MAX_VALUE / 8) throw new IllegalArgumentException("too many mesh cells: " + cellCount);
-        long[] cells = new long[(int) cellCount];
-        int o = 0;
-        for (int i = 0; i < nv; i++) {
-            for (int c = 0; c < sd; c++) {
-                for (int b = 0; b < sd; b++) {
-                    for (int a = 0; a < sd; a++) cells[o++] = grid.key(vox[3 * i] * sd + a, vox[3 * i + 1] * sd + b, vox[3 * i + 2] * sd + c);
+        int[] cells = SurfaceCells.crossedCells(field, !watertight, 1.5, sd, device);
+        if (ownedLo != null) {
+            int m = 0;
+            for (int i = 0; i < cells.length; i += 3) {
+                boolean own = true;
+                for (int a = 0; a < 3; a++) own &= cells[i + a] >= ownedLo[a] && cells[i + a] < ownedHi[a];
+                if (own) {
+                    cells[m++] = cells[i];
+                    cells[m++] = cells[i + 1];
+                    cells[m++] = cells[i + 2];
                 }
             }
+            cells = Arrays.copyOf(cells, m);
         }
+        if (cells.length == 0) return new TriangleMesh(new float[0], new int[0]);
+        int mx = 0, my = 0, mz = 0;
+        for (int i = 0; i < cells.length; i += 3) {
+            mx = Math.max(mx, cells[i]);
+            my = Math.max(my, cells[i + 1]);
+            mz = Math.max(mz, cells[i + 2]);
+        }
+        SampleGrid grid = new SampleGrid(mx + 2, my + 2, mz + 2, 0, 0, 0, 1.0);
+        int nc = cells.length / 3;
+        long[] keys = new long[nc];
+        for (int i = 0; i < nc; i++) keys[i] = grid.key(cells[3 * i], cells[3 * i + 1], cells[3 * i + 2]);
         float[][] buf = new float[1][];
         SparseMarchingCubes.Field f = p -> {
             int m = p.length / 3;
+            int[] g = new int[3 * m];
+            for (int i = 0; i < 3 * m; i++) g[i] = Math.round(p[i]);
             if (buf[0] == null || buf[0].length < m) buf[0] = new float[m];
-            field.evaluate(p, buf[0], device);
+            field.evaluateLattice(0, sd, g, buf[0], device);
             return buf[0];
         };
-        return SparseMarchingCubes.extract(f, grid, cells, 0f);
+        TriangleMesh lattice = SparseMarchingCubes.extract(f, grid, keys, 0f);
+        float[] v = lattice.vertices();
+        double hm = hier.finestVoxelSize() / sd;
+        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
+        for (int i = 0; i < v.length; i += 3) {
+            v[i] = (float) (ox + v[i] * hm);
+            v[i + 1] = (float) (oy + v[i + 1] * hm);
+            v[i + 2] = (float) (oz + v[i + 2] * hm);
+        }
+        return new TriangleMesh(v, lattice.triangles());
     }
 
     private static void checkSpread(float[] pts, int n) {
@@ -381,22 +430,13 @@ public final class SurfaceReconstruction {
     }
 
     /**
-     * Neighbours for normal estimation: {@code base} on clean input; on noisy input (where
-     * {@code base} neighbours do not reach five times the noise: the neighbourhood radius is about
-     * {@code spacing sqrt(k / 8)}) at least {@code 2 base}, enough to reach it, at most 64.
+     * Finest voxel size from the spacing, noise, diagonal, detail and point count: about 1.5
+     * spacings at detail 0.5, down to 0.9 spacings for sparse clouds (below 20000 points, where
+     * the finer lattice costs little).
      */
-    static int normalNeighbours(int base, double spacing, double noise) {
-        if (!(spacing > 0)) return base;
-        double r = 5 * noise / spacing;
-        double k = 8 * r * r;
-        if (k <= base) return base;
-        return (int) Math.min(64, Math.max(2 * base, Math.ceil(k)));
-    }
-
-    /** Finest voxel size from the spacing, noise, diagonal and detail. */
-    static double chooseVoxelSize(double spacing, double noise, double diag, double detail) {
+    static double chooseVoxelSize(double spacing, double noise, double diag, double detail, int points) {
         double scale = Math.pow(2, 1 - 2 * detail); // detail 0.5 -> 1, 1 -> 0.5, 0 -> 2
-        double hDensity = 1.5 * spacing * scale;
+        double hDensity = (0.9 + 0.6 * Math.min(1.0, points / 20000.0)) * spacing * scale;
         double hNoise = 4.5 * noise * scale;
         double hCap = diag / (256 * Math.pow(2, 2 * (detail - 0.5)));
         double h = Math.max(hDensity, Math.max(hNoise, hCap));

@@ -5,7 +5,7 @@ import kernelfield.engine.sparse.CsrMatrix;
 import kernelfield.engine.sparse.LinearOperator;
 
 /**
- * A square sparse matrix in CSR form with float values (half the memory of double storage);
+ * A square sparse matrix in CSR form (columns of a row in any fixed order) with float values (half the memory of double storage);
  * products are summed in double, each row in stored order, so they are the same for any thread
  * count.
  */
@@ -57,12 +57,22 @@ public final class FloatCsr implements LinearOperator {
         return d;
     }
 
-    /** A double {@link CsrMatrix} copy (for checks); allocates it. */
+    /** A double {@link CsrMatrix} copy with each row's columns sorted (for checks); allocates it. */
     public CsrMatrix toCsrMatrix() {
         int[] rp = new int[n + 1];
         for (int i = 0; i <= n; i++) rp[i] = (int) rowPtr[i];
+        int[] c = cols.clone();
         double[] v = new double[vals.length];
-        for (int i = 0; i < v.length; i++) v[i] = vals[i];
-        return CsrMatrix.wrap(n, n, rp, cols.clone(), v);
+        for (int r = 0; r < n; r++) {
+            int a = rp[r], b = rp[r + 1];
+            long[] packed = new long[b - a];
+            for (int k = a; k < b; k++) packed[k - a] = ((long) cols[k] << 32) | (k - a);
+            java.util.Arrays.sort(packed);
+            for (int k = a; k < b; k++) {
+                c[k] = (int) (packed[k - a] >>> 32);
+                v[k] = vals[a + (int) packed[k - a]];
+            }
+        }
+        return CsrMatrix.wrap(n, n, rp, c, v);
     }
 }

@@ -7,101 +7,124 @@ import kernelfield.fields.nks.NksField;
 import kernelfield.fields.nks.VoxelHierarchy;
 
 /**
- * Narrow-band cell selection over a voxel hierarchy: from the coarsest level's voxels down to the
- * finest, each voxel is split into its 8 children, and a child is kept when the field changes
- * sign over the 3 x 3 x 3 lattice of its parent's corners and mid-points or comes within
- * {@code lipschitz * diagonal} of zero there (so, for a field whose slope is at most
- * {@code lipschitz}, no surface crossing is lost), and, when trimming, when it is an active voxel
- * of its level.
+ * Selection of the marching-cubes cells that the zero level set of an {@link NksField} crosses, on
+ * the lattice of spacing {@code h0 / sd} aligned with the hierarchy's origin.
+ *
+ * <p>Candidate finest voxels: when trimming, every active voxel of the finest level (the distance
+ * mask: voxels within the dilation of an input sample); otherwise a coarse-to-fine narrow band:
+ * from the coarsest level's voxels down, each voxel is split into its 8 children, and a child is
+ * kept when the field changes sign over the 3 x 3 x 3 lattice of its parent's corners and
+ * mid-points or comes within {@code lipschitz * diagonal} of zero there. Each candidate's
+ * {@code (sd + 1)^3} lattice is then evaluated in one block ({@link NksField#evaluateVoxelLattices})
+ * and its {@code sd^3} cells kept where their corners change sign, exactly the cells marching cubes
+ * polygonizes with the same values ({@link NksField#latticeValue} gives them bit for bit).
  */
 public final class SurfaceCells {
+    private static final int BLOCK = 1 << 15;
+
     private SurfaceCells() {
     }
 
     /**
-     * Finest-level voxel coordinates {@code (K, 3)} that may hold the zero level set.
+     * Lattice cells {@code (C, 3)} (integer coordinates of each cell's lowest corner, lattice
+     * spacing {@code h0 / sd}) whose 8 corner values are not all on one side of zero (some
+     * {@code < 0} and some {@code >= 0}), in increasing candidate voxel order. Allocates the result
+     * and {@code O(candidates)} scratch.
      *
-     * @param trim keep only voxels active on their level (a distance mask around the input)
+     * @param trim keep only finest voxels active on their level (a distance mask around the input)
      */
-    public static int[] select(NksField field, boolean trim, double lipschitz, int subdivision, CpuDevice device) {
+    public static int[] crossedCells(NksField field, boolean trim, double lipschitz, int sd, CpuDevice device) {
+        int[] vox = trim ? finestVoxels(field.hierarchy()) : narrowBand(field, lipschitz, device);
+        return crossed(field, vox, sd, device);
+    }
+
+    private static int[] finestVoxels(VoxelHierarchy hier) {
+        long[] keys = hier.level(0).keys();
+        int[] v = new int[3 * keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            v[3 * i] = VoxelHierarchy.mortonX(keys[i]);
+            v[3 * i + 1] = VoxelHierarchy.mortonY(keys[i]);
+            v[3 * i + 2] = VoxelHierarchy.mortonZ(keys[i]);
+        }
+        return v;
+    }
+
+    /** Finest voxels of the coarse-to-fine narrow band (no trimming). */
+    static int[] narrowBand(NksField field, double lipschitz, CpuDevice device) {
         VoxelHierarchy hier = field.hierarchy();
         int top = hier.levelCount() - 1;
-        VoxelHierarchy.Level coarse = hier.level(top);
-        long[] keys = coarse.keys();
+        long[] keys = hier.level(top).keys();
         int[] cur = new int[3 * keys.length];
         for (int i = 0; i < keys.length; i++) {
             cur[3 * i] = VoxelHierarchy.mortonX(keys[i]);
             cur[3 * i + 1] = VoxelHierarchy.mortonY(keys[i]);
             cur[3 * i + 2] = VoxelHierarchy.mortonZ(keys[i]);
         }
-        // test the coarsest voxels themselves first
-        cur = filter(field, hier, top, cur, cur.length / 3, false, lipschitz, trim, device);
-        for (int l = top; l > 0; l--) {
-            cur = filter(field, hier, l - 1, cur, cur.length / 3, true, lipschitz, trim, device);
-        }
-        return crossed(field, cur, subdivision, device);
+        cur = filter(field, hier, top, cur, false, lipschitz, device);
+        for (int l = top; l > 0; l--) cur = filter(field, hier, l - 1, cur, true, lipschitz, device);
+        return cur;
     }
 
-    /**
-     * The finest voxels whose {@code (sd + 1)^3} lattice (the corners of their marching-cubes
-     * cells) changes sign: exactly those that marching cubes at that resolution polygonizes.
-     */
+    /** The cells of the candidate voxels' lattices that change sign. */
     private static int[] crossed(NksField field, int[] vox, int sd, CpuDevice device) {
-        VoxelHierarchy hier = field.hierarchy();
         int nv = vox.length / 3;
         int side = sd + 1, per = side * side * side;
-        double h = hier.finestVoxelSize(), hm = h / sd;
-        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
-        int[] out = new int[vox.length];
-        int m = 0;
-        int block = Math.max(1, (1 << 16) / per);
-        float[] pts = new float[3 * per * block];
-        float[] val = new float[per * block];
-        for (int b0 = 0; b0 < nv; b0 += block) {
-            int nb = Math.min(block, nv - b0);
-            int o = 0;
-            for (int p = b0; p < b0 + nb; p++) {
-                for (int k = 0; k < side; k++) {
-                    for (int j = 0; j < side; j++) {
-                        for (int i = 0; i < side; i++) {
-                            pts[o++] = (float) (ox + vox[3 * p] * h + i * hm);
-                            pts[o++] = (float) (oy + vox[3 * p + 1] * h + j * hm);
-                            pts[o++] = (float) (oz + vox[3 * p + 2] * h + k * hm);
+        long[] masks = new long[nv];
+        float[] val = new float[per * Math.min(nv, BLOCK)];
+        for (int b0 = 0; b0 < nv; b0 += BLOCK) {
+            int nb = Math.min(BLOCK, nv - b0);
+            int base = b0;
+            field.evaluateVoxelLattices(Arrays.copyOfRange(vox, 3 * b0, 3 * (b0 + nb)), sd, val, device);
+            device.parallelFor(nb, 1024, (c, st, e) -> {
+                for (int p = st; p < e; p++) {
+                    int o = per * p;
+                    long m = 0;
+                    for (int k = 0; k < sd; k++) {
+                        for (int j = 0; j < sd; j++) {
+                            for (int i = 0; i < sd; i++) {
+                                int q = o + (k * side + j) * side + i;
+                                int neg = 0;
+                                for (int c8 = 0; c8 < 8; c8++) {
+                                    int d = q + ((c8 >> 2) * side + ((c8 >> 1) & 1)) * side + (c8 & 1);
+                                    if (val[d] < 0f) neg++;
+                                }
+                                if (neg != 0 && neg != 8) m |= 1L << ((k * sd + j) * sd + i);
+                            }
                         }
                     }
+                    masks[base + p] = m;
                 }
-            }
-            field.evaluate(o == pts.length ? pts : java.util.Arrays.copyOf(pts, o), val, device);
-            for (int p = 0; p < nb; p++) {
-                float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
-                for (int q = 0; q < per; q++) {
-                    float v = val[per * p + q];
-                    mn = Math.min(mn, v);
-                    mx = Math.max(mx, v);
-                }
-                if (mn <= 0 && mx >= 0) {
-                    out[m++] = vox[3 * (b0 + p)];
-                    out[m++] = vox[3 * (b0 + p) + 1];
-                    out[m++] = vox[3 * (b0 + p) + 2];
-                }
+            });
+        }
+        int count = 0;
+        for (long m : masks) count += Long.bitCount(m);
+        int[] out = new int[3 * count];
+        int o = 0;
+        for (int p = 0; p < nv; p++) {
+            long m = masks[p];
+            while (m != 0) {
+                int bit = Long.numberOfTrailingZeros(m);
+                m &= m - 1;
+                int i = bit % sd, j = bit / sd % sd, k = bit / (sd * sd);
+                out[o++] = vox[3 * p] * sd + i;
+                out[o++] = vox[3 * p + 1] * sd + j;
+                out[o++] = vox[3 * p + 2] * sd + k;
             }
         }
-        return Arrays.copyOf(out, m);
+        return out;
     }
 
     /**
      * Tests voxels (or, with {@code split}, the 8 children of each voxel) on level {@code l};
      * returns the kept ones.
      */
-    private static int[] filter(NksField field, VoxelHierarchy hier, int l, int[] parents, int np, boolean split, double lip,
-            boolean trim, CpuDevice device) {
-        VoxelHierarchy.Level level = hier.level(l);
-        double h = level.voxelSize();
-        // lattice points: for each parent a 3x3x3 (split) or 2x2x2 lattice of level-l corners
+    private static int[] filter(NksField field, VoxelHierarchy hier, int l, int[] parents, boolean split, double lip,
+            CpuDevice device) {
+        int np = parents.length / 3;
+        double h = hier.level(l).voxelSize();
         int per = split ? 27 : 8;
         int side = split ? 3 : 2;
-        float[] pts = new float[3 * per * np];
-        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
+        int[] g = new int[3 * per * np];
         for (int p = 0; p < np; p++) {
             int bx = split ? 2 * parents[3 * p] : parents[3 * p];
             int by = split ? 2 * parents[3 * p + 1] : parents[3 * p + 1];
@@ -110,15 +133,15 @@ public final class SurfaceCells {
             for (int k = 0; k < side; k++) {
                 for (int j = 0; j < side; j++) {
                     for (int i = 0; i < side; i++) {
-                        pts[o++] = (float) (ox + (bx + i) * h);
-                        pts[o++] = (float) (oy + (by + j) * h);
-                        pts[o++] = (float) (oz + (bz + k) * h);
+                        g[o++] = bx + i;
+                        g[o++] = by + j;
+                        g[o++] = bz + k;
                     }
                 }
             }
         }
         float[] val = new float[per * np];
-        field.evaluate(pts, val, device);
+        field.evaluateLattice(l, 1, g, val, device);
         double band = lip * h * Math.sqrt(3);
         int children = split ? 8 : 1;
         int[] out = new int[3 * children * np];
@@ -129,8 +152,6 @@ public final class SurfaceCells {
             int bz = split ? 2 * parents[3 * p + 2] : parents[3 * p + 2];
             for (int c = 0; c < children; c++) {
                 int cx = c & 1, cy = (c >> 1) & 1, cz = c >> 2;
-                int x = bx + cx, y = by + cy, z = bz + cz;
-                if (trim && level.find(x, y, z) < 0) continue;
                 float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY, amin = Float.POSITIVE_INFINITY;
                 for (int k = 0; k < 2; k++) {
                     for (int j = 0; j < 2; j++) {
@@ -143,9 +164,9 @@ public final class SurfaceCells {
                     }
                 }
                 if ((mn <= 0 && mx >= 0) || amin <= band) {
-                    out[m++] = x;
-                    out[m++] = y;
-                    out[m++] = z;
+                    out[m++] = bx + cx;
+                    out[m++] = by + cy;
+                    out[m++] = bz + cz;
                 }
             }
         }

@@ -1,0 +1,89 @@
+package kernelfield.reconstruction.surface;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+
+import kernelfield.engine.data.PointCloud;
+import kernelfield.engine.data.TriangleMesh;
+import kernelfield.engine.geometry.KdTree;
+import org.junit.jupiter.api.Test;
+
+class TiledReconstructionTest {
+    private static final SurfaceReconstruction.Options OPT = SurfaceReconstruction.Options.defaults().withThreads(2);
+
+    @Test
+    void tiledAgreesWithUntiledAndSeamsAreWelded() {
+        PointCloud pc = SurfaceReconstructionTest.sphere(20000, 0.5, 11);
+        Tile.Grid grid = TiledReconstruction.plan(pc, OPT, 0.45);
+        List<Tile> tiles = TiledReconstruction.tiles(pc, grid);
+        assertTrue(tiles.size() >= 8, "tiles " + tiles.size());
+        SurfaceReconstruction.Result tiled = TiledReconstruction.reconstruct(pc, OPT, 0.45, null);
+        TriangleMesh whole = SurfaceReconstruction.reconstruct(pc, OPT.withVoxelSize(grid.voxelSize()), null).mesh();
+        TriangleMesh m = tiled.mesh();
+        // same lattice: about the same vertices, every tiled vertex on the sphere and close to the untiled mesh
+        assertEquals(whole.vertexCount(), m.vertexCount(), 0.01 * whole.vertexCount());
+        float[] v = m.vertices();
+        double worst = 0;
+        for (int i = 0; i < v.length; i += 3) {
+            double d = Math.sqrt((v[i] - 1.0) * (v[i] - 1.0) + (v[i + 1] - 2.0) * (v[i + 1] - 2.0) + (v[i + 2] - 3.0) * (v[i + 2] - 3.0));
+            worst = Math.max(worst, Math.abs(d - 0.5) / 0.5);
+        }
+        assertTrue(worst < 0.01, "radius error " + worst);
+        float[] d2 = new float[m.vertexCount()];
+        KdTree.build(whole.vertices()).nearestBatch(v, new int[m.vertexCount()], d2);
+        double h = tiled.voxelSize();
+        int far = 0;
+        for (float d : d2) if (Math.sqrt(d) > 0.05 * h) far++;
+        assertTrue(far < 0.01 * d2.length, far + " of " + d2.length + " tiled vertices away from the untiled ones");
+        // seams welded: boundary edges (open seams) are rare
+        java.util.Map<Long, Integer> edges = new java.util.HashMap<>();
+        int[] t = m.triangles();
+        for (int i = 0; i < t.length; i += 3) {
+            for (int e = 0; e < 3; e++) {
+                int a = t[i + e], b = t[i + (e + 1) % 3];
+                edges.merge(((long) Math.min(a, b) << 32) | Math.max(a, b), 1, Integer::sum);
+            }
+        }
+        long open = edges.values().stream().filter(c -> c == 1).count();
+        assertTrue(open < 0.002 * edges.size(), open + " open edges of " + edges.size());
+    }
+
+    @Test
+    void aTileIsAPureFunctionOfItsPointsAndSerializable() throws Exception {
+        PointCloud pc = SurfaceReconstructionTest.sphere(8000, 0.5, 12);
+        Tile.Grid grid = TiledReconstruction.plan(pc, OPT, 0.5);
+        Tile tile = TiledReconstruction.tiles(pc, grid).get(0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(tile);
+        }
+        Tile back;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (Tile) in.readObject();
+        }
+        assertEquals(tile, back);
+        assertEquals(tile.key(), back.key());
+        PointCloud pts = TiledReconstruction.pointsOf(back, pc);
+        TriangleMesh a = TiledReconstruction.reconstructTile(tile, TiledReconstruction.pointsOf(tile, pc), OPT).mesh();
+        TriangleMesh b = TiledReconstruction.reconstructTile(back, pts, OPT.withThreads(1)).mesh();
+        assertTrue(a.triangleCount() > 0);
+        assertArrayEquals(a.vertices(), b.vertices());
+        assertArrayEquals(a.triangles(), b.triangles());
+        // only owned cells: every vertex inside the tile's cube (up to its faces)
+        double[] box = tile.haloBox();
+        double hw = grid.haloVoxels() * grid.voxelSize();
+        float[] v = a.vertices();
+        for (int i = 0; i < v.length; i += 3) {
+            for (int ax = 0; ax < 3; ax++) {
+                assertTrue(v[i + ax] >= box[ax] + hw - 1e-5 && v[i + ax] <= box[ax + 3] - hw + 1e-5, "vertex " + i / 3 + " outside the tile");
+            }
+        }
+    }
+}
