@@ -1,14 +1,26 @@
 package kernelfield.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import kernelfield.engine.data.Camera;
 import kernelfield.engine.data.CameraDataset;
 import kernelfield.engine.io.CameraDatasets;
 import kernelfield.engine.optim.TerminalProgress;
 import kernelfield.fields.splat.SplatKernel;
 import kernelfield.reconstruction.nvs.SplatTraining;
 import kernelfield.reconstruction.nvs.SplatTrainingOptions;
+import kernelfield.render.LiveUpdate;
+import kernelfield.render.Scene;
+import kernelfield.render.SplatDrawable;
+import kernelfield.render.Viewer;
+import kernelfield.render.gl.GlUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,6 +69,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors).")
     Integer threads;
 
+    @Option(names = "--view", description = "Show the splats in a window as they train (GLFW; training goes on when it closes).")
+    boolean view;
+
+    @Option(names = "--view-close", description = "With --view: close the window when training ends.")
+    boolean viewClose;
+
+    private static final int LIVE_EVERY = 10;
+    private volatile LiveUpdate<?> liveUpdate;
+
     @Override
     public Integer call() throws Exception {
         if (!method.equals("splat")) throw new IllegalArgumentException("--method: unknown method '" + method + "' (available: splat)");
@@ -83,13 +104,58 @@ final class TrainCommand implements Callable<Integer> {
         CameraDataset ds = CameraDatasets.open(data);
         SplatTraining.Result r;
         try (TerminalProgress progress = new TerminalProgress("train")) {
-            r = SplatTraining.run(ds, o, out, progress);
+            r = view ? trainInViewer(ds, o, progress) : SplatTraining.run(ds, o, out, progress);
         }
         System.out.printf(Locale.ROOT, "trained %d steps in %.1f s (%s), %d splats; test PSNR %.2f dB, SSIM %.4f over %d views%n",
                 r.steps(), r.trainSeconds(), r.stopReason().toLowerCase(Locale.ROOT).replace('_', ' '), r.splats(),
                 r.test().meanPsnr(), r.test().meanSsim(), r.test().views().size());
         System.out.println("wrote " + out.resolve("model.ply") + ", " + out.resolve("metrics.json"));
         return 0;
+    }
+
+    /**
+     * Trains on a worker thread while this thread shows the splats in the viewer as they train
+     * (a copy every {@value #LIVE_EVERY} steps). Closing the window does not stop training; where no
+     * window can be opened, training goes on headless.
+     */
+    private SplatTraining.Result trainInViewer(CameraDataset ds, SplatTrainingOptions o, TerminalProgress progress)
+            throws Exception {
+        CompletableFuture<Viewer> ready = new CompletableFuture<>();
+        CompletableFuture<SplatTraining.Result> job = CompletableFuture.supplyAsync(() -> {
+            try {
+                return SplatTraining.run(ds, o, out, progress, t -> {
+                    float[] bg = o.background();
+                    Scene scene = new Scene().setBackground(bg[0], bg[1], bg[2]);
+                    SplatDrawable d = scene.addSplats(t.gaussians()).setKernel(o.kernel());
+                    LiveUpdate<?> live = LiveUpdate.splats(d, t.gaussians(), LIVE_EVERY);
+                    List<Camera> cams = t.trainViews().stream().map(CameraDataset.View::camera).toList();
+                    ready.complete(new Viewer(scene, cams, "kf train").addLive(live));
+                    liveUpdate = live;
+                    return live;
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        job.whenComplete((res, ex) -> ready.completeExceptionally(ex != null ? ex : new IllegalStateException("no viewer")));
+        try {
+            Viewer viewer = ready.get();
+            if (viewClose) viewer.closeWhen(job::isDone);
+            viewer.run(1280, 720, null, 0);
+        } catch (GlUnavailableException e) {
+            System.err.println("kf: no window (" + e.getMessage() + "); training goes on headless");
+        } catch (ExecutionException e) {
+            // training failed before the viewer existed: reported below
+        }
+        try {
+            SplatTraining.Result r = job.join();
+            if (liveUpdate != null) System.out.println("viewer: " + liveUpdate.applied() + " live updates shown");
+            return r;
+        } catch (CompletionException e) {
+            Throwable c = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            if (c instanceof Exception ex) throw ex;
+            throw e;
+        }
     }
 
     /** {@code white}, {@code black} or {@code R,G,B} with components in 0..1. */

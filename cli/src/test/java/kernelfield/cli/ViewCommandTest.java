@@ -20,9 +20,40 @@ import picocli.CommandLine;
 
 /** The viewer opens a window (under Xvfb) and its screenshot shows the model. */
 class ViewCommandTest {
-    /** Entry point of the viewer subprocess. */
+    /** Entry point of the viewer subprocess: {@code kf ARGS}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ViewCommand()).execute(args));
+        System.exit(Main.commandLine().execute(args));
+    }
+
+    /** Runs {@code kf args} in a window under Xvfb; returns its output, or skips where there is no xvfb-run. */
+    static String runUnderXvfb(Path dir, String... args) throws Exception {
+        Assumptions.assumeTrue(onPath("xvfb-run"), "no xvfb-run: windowed test skipped");
+        List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 640x480x24",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dorg.lwjgl.system.memoryBackend=ffm",
+                "--add-modules=jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), ViewCommandTest.class.getName()));
+        cmd.addAll(List.of(args));
+        Path logFile = dir.resolve("log.txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kf did not exit: " + Files.readString(logFile));
+        }
+        String log = Files.readString(logFile);
+        assertEquals(0, p.exitValue(), log);
+        return log;
+    }
+
+    @Test
+    void trainingIsShownLiveAsItTrains(@TempDir Path dir) throws Exception {
+        Path car = TrainCommandTest.car();
+        String log = runUnderXvfb(dir, "train", "--data", car.toString(), "-o", dir.resolve("out").toString(),
+                "--time-budget", "4", "--resolution-scale", "0.25", "--view", "--view-close");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("viewer: (\\d+) live updates shown").matcher(log);
+        assertTrue(m.find(), log);
+        assertTrue(Integer.parseInt(m.group(1)) >= 1, log);
+        assertTrue(Files.exists(dir.resolve("out/model.ply")), log);
     }
 
     static boolean onPath(String tool) {
@@ -38,19 +69,10 @@ class ViewCommandTest {
         String mesh = RenderCommandTest.repo().resolve("assets/fandisk.off").toString();
         String[] args = {mesh, "--screenshot", shot.toString(), "--size", "200x150", "--frames", "3"};
         if (onPath("xvfb-run")) {
-            List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 640x480x24",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Dorg.lwjgl.system.memoryBackend=ffm",
-                    "--add-modules=jdk.incubator.vector",
-                    "-cp", System.getProperty("java.class.path"), ViewCommandTest.class.getName()));
-            cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("viewer did not exit: " + Files.readString(dir.resolve("log.txt")));
-            }
-            String log = Files.readString(dir.resolve("log.txt"));
-            assertEquals(0, p.exitValue(), log);
+            String[] kfArgs = new String[args.length + 1];
+            kfArgs[0] = "view";
+            System.arraycopy(args, 0, kfArgs, 1, args.length);
+            runUnderXvfb(dir, kfArgs);
         } else {
             Assumptions.assumeTrue(System.getenv("DISPLAY") != null, "neither xvfb-run nor a DISPLAY: viewer test skipped");
             assertEquals(0, new CommandLine(new ViewCommand()).execute(args));

@@ -38,6 +38,8 @@ public final class Viewer {
     private int shots;
     private double lastX, lastY;
     private boolean dragging;
+    private double lastFx;
+    private java.util.function.BooleanSupplier closeWhen = () -> false;
 
     /**
      * @param cameras dataset cameras for N / P (may be empty)
@@ -52,6 +54,12 @@ public final class Viewer {
     /** Shows {@code update}'s copies as they come (installed before each frame). Returns this. */
     public Viewer addLive(LiveUpdate<?> update) {
         live.add(java.util.Objects.requireNonNull(update, "update"));
+        return this;
+    }
+
+    /** Closes the window on its own once {@code condition} holds (checked every frame). Returns this. */
+    public Viewer closeWhen(java.util.function.BooleanSupplier condition) {
+        closeWhen = java.util.Objects.requireNonNull(condition, "condition");
         return this;
     }
 
@@ -73,20 +81,36 @@ public final class Viewer {
             installCallbacks(win, renderer);
             double lastTitle = GLFW.glfwGetTime(), lastFrame = lastTitle, frameMs = 0;
             int frame = 0;
-            while (!ctx.shouldClose()) {
-                GLFW.glfwPollEvents();
+            boolean idle = false;
+            double[] lastView = null;
+            int[] lastSize = {0, 0};
+            while (!ctx.shouldClose() && !closeWhen.getAsBoolean()) {
+                // Nothing moved and nothing arrived last time: wait for input instead of redrawing
+                // the same frame (on a software rasterizer that would starve a training thread).
+                if (idle) GLFW.glfwWaitEventsTimeout(0.05);
+                else GLFW.glfwPollEvents();
                 double now = GLFW.glfwGetTime(), dt = now - lastFrame;
                 lastFrame = now;
                 move(win, Math.min(dt, 0.1));
-                for (LiveUpdate<?> u : live) u.apply();
+                boolean changed = false;
+                for (LiveUpdate<?> u : live) changed |= u.apply();
                 int[] fb = ctx.framebufferSize();
-                if (fb[0] > 0 && fb[1] > 0) {
-                    renderer.render(scene, controls.camera(fb[0], fb[1]));
+                Camera cam = fb[0] > 0 && fb[1] > 0 ? controls.camera(fb[0], fb[1]) : null;
+                double[] view = cam == null ? null : cam.worldToCamera();
+                boolean same = cam != null && java.util.Arrays.equals(view, lastView)
+                        && fb[0] == lastSize[0] && fb[1] == lastSize[1] && cam.fx() == lastFx;
+                idle = same && !changed && screenshot == null;
+                if (cam != null && !idle) {
+                    double t0 = GLFW.glfwGetTime();
+                    renderer.render(scene, cam);
                     renderer.blitToWindow(fb[0], fb[1]);
                     ctx.swapBuffers();
+                    frameMs = frame == 0 ? 1000 * (GLFW.glfwGetTime() - t0) : 0.9 * frameMs + 100 * (GLFW.glfwGetTime() - t0);
+                    frame++;
+                    lastView = view;
+                    lastSize = fb;
+                    lastFx = cam.fx();
                 }
-                frame++;
-                frameMs = 0.9 * frameMs + 0.1 * dt * 1000;
                 if (now - lastTitle > 0.5) {
                     GLFW.glfwSetWindowTitle(win, String.format(Locale.ROOT, "%s - %.1f ms (%.0f fps)%s", title, frameMs,
                             1000 / Math.max(frameMs, 1e-3), cameraIndex >= 0 && controls.isFixed()

@@ -260,9 +260,20 @@ public final class SplatTraining implements AutoCloseable {
      * @param progress told of every step (e.g. a {@link kernelfield.engine.optim.TerminalProgress}); not closed
      */
     public static Result run(CameraDataset ds, SplatTrainingOptions o, Path out, ProgressListener progress) throws IOException {
+        return run(ds, o, out, progress, null);
+    }
+
+    /**
+     * {@link #run(CameraDataset, SplatTrainingOptions, Path, ProgressListener)}, with {@code watch}
+     * called once the session exists and before the first step (on this thread): the listener it
+     * returns is told of every step too. A live viewer hooks in here.
+     */
+    public static Result run(CameraDataset ds, SplatTrainingOptions o, Path out, ProgressListener progress,
+                             java.util.function.Function<SplatTraining, ProgressListener> watch) throws IOException {
         try (SplatTraining t = create(ds, o);
              JsonLinesLog log = new JsonLinesLog(out.resolve("log.jsonl"), 10)) {
             ProgressListener l = progress == null ? log : ProgressListener.composite(progress, log);
+            if (watch != null) l = ProgressListener.composite(l, watch.apply(t));
             TrainResult r = t.train(o.timeBudgetSeconds(), l);
             SplatFormats.writePly(out.resolve("model.ply"), t.gaussians());
             NvsEvaluation.Summary test = t.evaluate(t.testViews(), out.resolve("test"));
