@@ -171,6 +171,31 @@ public final class Renderer implements AutoCloseable {
                 GL11.GL_COLOR_BUFFER_BIT, w == windowWidth && h == windowHeight ? GL11.GL_NEAREST : GL11.GL_LINEAR);
     }
 
+    /**
+     * Draws a frame-time bar over the window's top-left corner (after {@link #blitToWindow}): its
+     * length is {@code frameMs} at 3 pixels per millisecond (capped at 100 ms), green up to 60 fps,
+     * yellow up to 30 fps, red beyond; white ticks mark 16.7 and 33.3 ms.
+     */
+    public void drawFrameTimeOverlay(int windowWidth, int windowHeight, double frameMs) {
+        final int pxPerMs = 3, height = 6, top = windowHeight - 4 - height;
+        int len = (int) Math.round(Math.min(frameMs, 100) * pxPerMs);
+        gl.bindFramebuffer(GL30.GL_FRAMEBUFFER, 0);
+        gl.enable(GL11.GL_SCISSOR_TEST);
+        float[] c = frameMs <= 1000 / 60.0 ? new float[] {0.1f, 0.8f, 0.2f} : frameMs <= 1000 / 30.0
+                ? new float[] {0.95f, 0.8f, 0.1f} : new float[] {0.9f, 0.15f, 0.1f};
+        bar(4, top, Math.max(1, len), height, 0.15f, 0.15f, 0.15f);
+        bar(4, top, Math.max(1, len), height, c[0], c[1], c[2]);
+        bar(4 + (int) Math.round(pxPerMs * 1000 / 60.0), top - 2, 1, height + 4, 1, 1, 1);
+        bar(4 + (int) Math.round(pxPerMs * 1000 / 30.0), top - 2, 1, height + 4, 1, 1, 1);
+        gl.disable(GL11.GL_SCISSOR_TEST);
+    }
+
+    private void bar(int x, int y, int w, int h, float r, float g, float b) {
+        gl.scissor(x, y, w, h);
+        gl.clearColor(r, g, b, 1f);
+        gl.clear(GL11.GL_COLOR_BUFFER_BIT);
+    }
+
     /** Visible splats of {@code d} in its last frame (reads back from the GPU: a sync; for tests and tools). */
     public int visibleSplats(SplatDrawable d) {
         return splats.visibleCount(d);

@@ -39,6 +39,7 @@ public final class Viewer {
     private double lastX, lastY;
     private boolean dragging;
     private double lastFx;
+    private boolean overlay = true;
     private java.util.function.BooleanSupplier closeWhen = () -> false;
 
     /**
@@ -104,6 +105,7 @@ public final class Viewer {
                     double t0 = GLFW.glfwGetTime();
                     renderer.render(scene, cam);
                     renderer.blitToWindow(fb[0], fb[1]);
+                    if (overlay) renderer.drawFrameTimeOverlay(fb[0], fb[1], frameMs);
                     ctx.swapBuffers();
                     frameMs = frame == 0 ? 1000 * (GLFW.glfwGetTime() - t0) : 0.9 * frameMs + 100 * (GLFW.glfwGetTime() - t0);
                     frame++;
@@ -130,6 +132,7 @@ public final class Viewer {
             if (action != GLFW.GLFW_PRESS) return;
             switch (key) {
                 case GLFW.GLFW_KEY_ESCAPE -> GLFW.glfwSetWindowShouldClose(w, true);
+                case GLFW.GLFW_KEY_F -> overlay = !overlay;
                 case GLFW.GLFW_KEY_R -> {
                     controls.reset();
                     cameraIndex = -1;

@@ -176,4 +176,23 @@ class RendererLogicTest {
         assertEquals(1 << 20, GpuSort.paddedSize(1_000_000));
         assertEquals(1, GpuSort.dispatches(1024));
     }
+
+    @Test
+    void frameTimeOverlayIsABarScaledByTheFrameTime() {
+        RecordingGl rec = new RecordingGl();
+        try (Renderer r = new Renderer(rec.gl)) {
+            for (double ms : new double[] {10, 25, 80, 500}) {
+                rec.clear();
+                r.drawFrameTimeOverlay(640, 480, ms);
+                var bar = rec.named("scissor").get(1);
+                assertEquals((int) Math.round(Math.min(ms, 100) * 3), bar.intArg(2), "bar length for " + ms + " ms");
+                var colour = rec.named("clearColor").get(1);
+                float red = ((Number) colour.args()[0]).floatValue(), green = ((Number) colour.args()[1]).floatValue();
+                if (ms <= 1000 / 60.0) assertTrue(green > 0.5f && red < 0.5f, "green under 16.7 ms");
+                else if (ms > 1000 / 30.0) assertTrue(red > 0.5f && green < 0.5f, "red over 33.3 ms");
+                else assertTrue(red > 0.5f && green > 0.5f, "yellow in between");
+                assertEquals(rec.named("enable").size(), rec.named("disable").size(), "scissor test restored");
+            }
+        }
+    }
 }

@@ -160,6 +160,8 @@ public interface Gl {
 
     void clear(int mask);
 
+    void scissor(int x, int y, int width, int height);
+
     // ---- drawing and compute
     void drawArrays(int mode, int first, int count);
 

@@ -97,6 +97,7 @@ public final class LwjglGl implements Gl {
     @Override public void clearColor(float r, float g, float b, float a) { GL11.glClearColor(r, g, b, a); }
     @Override public void clearDepth(double d) { GL11.glClearDepth(d); }
     @Override public void clear(int mask) { GL11.glClear(mask); }
+    @Override public void scissor(int x, int y, int width, int height) { GL11.glScissor(x, y, width, height); }
 
     @Override public void drawArrays(int mode, int first, int count) { GL11.glDrawArrays(mode, first, count); }
     @Override public void drawElements(int mode, int count, int type, long offset) { GL11.glDrawElements(mode, count, type, offset); }
