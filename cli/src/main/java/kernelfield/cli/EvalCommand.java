@@ -92,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
         if (gt != null) throw new IllegalArgumentException("with --dataset, give only the renders folder (got " + gt + " too)");
         if (!java.nio.file.Files.isDirectory(pred)) throw new IllegalArgumentException(pred + ": not a folder of renders");
         NvsEvaluation.Summary s = NvsEvaluation.evaluateRenders(pred, CameraDatasets.open(dataset), split,
-                TrainCommand.parseBackground(background));
+                Cli.background(background));
         int w = 4;
         for (NvsEvaluation.ViewScore v : s.views()) w = Math.max(w, v.name().length());
         StringBuilder b = new StringBuilder(String.format("%-" + w + "s  %8s  %7s%n", "view", "psnr", "ssim"));

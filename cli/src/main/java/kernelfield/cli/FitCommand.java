@@ -11,6 +11,7 @@ import kernelfield.engine.io.MeshIO;
 import kernelfield.reconstruction.fit.ImageFit;
 import kernelfield.reconstruction.fit.SdfFit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,6 +23,24 @@ final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new IllegalArgumentException("name what to fit: kf fit image PHOTO -o OUT.png, or kf fit sdf MESH -o OUT.ply");
+    }
+
+    /** The training options of both subcommands (the time budget, whose default differs, is their own). */
+    static final class TrainingOptions {
+        @Option(names = "--steps", defaultValue = "0", paramLabel = "N",
+                description = "Training steps (0: as many as the time budget allows; set it for reproducible runs).")
+        long steps;
+
+        @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "CPU threads (0: all cores).")
+        int threads;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        /** Throws when neither a positive time budget nor a step count is given. */
+        void checkBudget(double budget) {
+            if (!(budget > 0) && steps <= 0) throw new IllegalArgumentException("--time-budget must be > 0 (or give --steps)");
+        }
     }
 
     /** {@code kf fit image PHOTO -o OUT.png}. */
@@ -38,10 +57,6 @@ final class FitCommand implements Callable<Integer> {
                 description = "Seconds for initialisation and training (default ${DEFAULT-VALUE}).")
         double budget;
 
-        @Option(names = "--steps", defaultValue = "0", paramLabel = "N",
-                description = "Training steps (0: as many as the time budget allows; set it for reproducible runs).")
-        long steps;
-
         @Option(names = "--params", defaultValue = "500000", paramLabel = "N",
                 description = "Parameter budget (default ${DEFAULT-VALUE}).")
         long params;
@@ -52,20 +67,17 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--lr", defaultValue = "0.005", paramLabel = "LR", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
         double lr;
 
-        @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "CPU threads (0: all cores).")
-        int threads;
-
-        @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        TrainingOptions training;
 
         @Override
         public Integer call() throws Exception {
-            if (!(budget > 0) && steps <= 0) throw new IllegalArgumentException("--time-budget must be > 0 (or give --steps)");
+            training.checkBudget(budget);
             if (params < 1000) throw new IllegalArgumentException("--params must be at least 1000, got " + params);
             if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
             FloatImage img = Images.read(photo);
-            ImageFit.Options o = ImageFit.Options.defaults().withBudget(budget, steps).withMaxParams(params)
-                    .withTraining(batch, lr).withThreads(threads).withSeed(seed);
+            ImageFit.Options o = ImageFit.Options.defaults().withBudget(budget, training.steps).withMaxParams(params)
+                    .withTraining(batch, lr).withThreads(training.threads).withSeed(training.seed);
             ImageFit.Result r = ImageFit.fit(img, o);
             Images.writePng(out, r.fitted());
             Path err = errorPath(out);
@@ -100,10 +112,6 @@ final class FitCommand implements Callable<Integer> {
                 description = "Seconds for sampling, initialisation and training (default ${DEFAULT-VALUE}); extraction and scoring come after.")
         double budget;
 
-        @Option(names = "--steps", defaultValue = "0", paramLabel = "N",
-                description = "Training steps (0: as many as the time budget allows; set it for reproducible runs).")
-        long steps;
-
         @Option(names = "--kernels", defaultValue = "8192", paramLabel = "N", description = "RBF kernels (default ${DEFAULT-VALUE}).")
         int kernels;
 
@@ -111,22 +119,19 @@ final class FitCommand implements Callable<Integer> {
                 description = "Marching-cubes cells along the longest side (default ${DEFAULT-VALUE}).")
         int resolution;
 
-        @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "CPU threads (0: all cores).")
-        int threads;
-
-        @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        TrainingOptions training;
 
         @Override
         public Integer call() throws Exception {
-            if (!(budget > 0) && steps <= 0) throw new IllegalArgumentException("--time-budget must be > 0 (or give --steps)");
+            training.checkBudget(budget);
             if (kernels < 1) throw new IllegalArgumentException("--kernels must be at least 1, got " + kernels);
             if (resolution < 8) throw new IllegalArgumentException("--resolution must be at least 8, got " + resolution);
             TriangleMesh gt = MeshIO.read(mesh);
             if (gt.triangleCount() == 0) throw new IllegalArgumentException(mesh + ": the mesh has no triangles");
             SdfFit.Options d = SdfFit.Options.defaults();
-            SdfFit.Options o = d.withBudget(budget, steps).withSize(kernels, d.poolSize(), d.batch()).withResolution(resolution)
-                    .withThreads(threads).withSeed(seed);
+            SdfFit.Options o = d.withBudget(budget, training.steps).withSize(kernels, d.poolSize(), d.batch())
+                    .withResolution(resolution).withThreads(training.threads).withSeed(training.seed);
             SdfFit.Result r = SdfFit.fit(gt, o);
             if (r.metrics() == null) {
                 throw new IllegalStateException("the fitted field has no zero level set in the box (train longer: --time-budget)");

@@ -72,17 +72,10 @@ final class RenderCommand implements Callable<Integer> {
         if (rname.equals("cpu") && content.splats() == null) {
             throw new IllegalArgumentException("--renderer cpu draws splat files only; " + file + " holds " + content.describe());
         }
-        float[] bg = background != null ? SceneFiles.color(background, "--background")
-                : content.splats() != null ? new float[3] : new float[] {1, 1, 1};
+        float[] bg = background != null ? Cli.rgb(background, "--background") : content.defaultBackground();
         Scene scene = new Scene().setBackground(bg[0], bg[1], bg[2]);
-        if (content.mesh() != null) {
-            scene.addMesh(content.mesh()).setShading(flat ? MeshDrawable.Shading.FLAT : MeshDrawable.Shading.SMOOTH)
-                    .setWireframe(wireframe);
-        } else if (content.points() != null) {
-            scene.addPoints(content.points()).setPointSize(pointSize);
-        } else {
-            scene.addSplats(content.splats());
-        }
+        MeshDrawable mesh = content.addTo(scene, pointSize);
+        if (mesh != null) mesh.setShading(flat ? MeshDrawable.Shading.FLAT : MeshDrawable.Shading.SMOOTH).setWireframe(wireframe);
 
         List<Camera> cams = new ArrayList<>();
         List<Path> outs = new ArrayList<>();
@@ -90,7 +83,7 @@ final class RenderCommand implements Callable<Integer> {
             CameraDataset ds = CameraDatasets.open(dataset);
             List<CameraDataset.View> views = ds.split(split);
             if (views == null || views.isEmpty()) throw new IllegalArgumentException(dataset + ": no views in split '" + split + "'");
-            int[] wh = size != null ? SceneFiles.size(size) : null;
+            int[] wh = size != null ? Cli.size(size) : null;
             for (CameraDataset.View v : views) {
                 cams.add(wh != null ? v.camera().resized(wh[0], wh[1]) : v.camera());
                 String name = v.image() != null ? v.image().getFileName().toString() : v.camera().name();
@@ -98,7 +91,7 @@ final class RenderCommand implements Callable<Integer> {
                 outs.add(output.resolve((dot > 0 ? name.substring(0, dot) : name) + ".png"));
             }
         } else {
-            int[] wh = SceneFiles.size(size != null ? size : "1280x720");
+            int[] wh = Cli.size(size != null ? size : "1280x720");
             cams.add(parseCamera(camera, scene, wh[0], wh[1]));
             outs.add(output);
         }

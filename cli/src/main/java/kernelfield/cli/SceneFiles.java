@@ -2,7 +2,6 @@ package kernelfield.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 import kernelfield.fields.splat.SplatFormats;
 import kernelfield.engine.data.PointCloud;
@@ -15,6 +14,8 @@ import kernelfield.engine.io.PlyFile;
 import kernelfield.engine.io.PlyProperty;
 import kernelfield.engine.io.PointCloudIO;
 import kernelfield.fields.splat.GaussianSet;
+import kernelfield.render.MeshDrawable;
+import kernelfield.render.Scene;
 
 /**
  * Loads what {@code kf render} and {@code kf view} show: a 3DGS splat PLY (recognised by its
@@ -32,6 +33,25 @@ final class SceneFiles {
             if (points != null) return points.size() + " points";
             return splats.size() + " splats, SH degree " + splats.activeShDegree();
         }
+
+        /** The background unless one is given: white behind a mesh or points, black behind splats. Allocates it. */
+        float[] defaultBackground() {
+            return splats != null ? new float[3] : new float[] {1, 1, 1};
+        }
+
+        /**
+         * Adds what the file held to {@code scene}: the mesh, the points (of {@code pointSize}
+         * pixels) or the splats. Returns the mesh's drawable, or null when it held no mesh.
+         */
+        MeshDrawable addTo(Scene scene, float pointSize) {
+            if (mesh != null) return scene.addMesh(mesh);
+            if (points != null) {
+                scene.addPoints(points).setPointSize(pointSize);
+            } else {
+                scene.addSplats(splats);
+            }
+            return null;
+        }
     }
 
     static Content load(Path file) throws IOException {
@@ -45,34 +65,5 @@ final class SceneFiles {
             if (m.triangleCount() > 0) return new Content(m, null, null);
         }
         return new Content(null, PointCloudIO.read(file), null);
-    }
-
-    /** {@code WxH} as {@code (2)}. */
-    static int[] size(String text) {
-        String[] p = text.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (p.length != 2) throw new NumberFormatException();
-            int w = Integer.parseInt(p[0].trim()), h = Integer.parseInt(p[1].trim());
-            if (w <= 0 || h <= 0 || w > 16384 || h > 16384) throw new NumberFormatException();
-            return new int[] {w, h};
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--size: expected WxH with 1..16384 pixels per side, got '" + text + "'");
-        }
-    }
-
-    /** {@code r,g,b} in 0..1 as {@code (3)}. */
-    static float[] color(String text, String option) {
-        String[] p = text.split(",");
-        try {
-            if (p.length != 3) throw new NumberFormatException();
-            float[] c = new float[3];
-            for (int i = 0; i < 3; i++) {
-                c[i] = Float.parseFloat(p[i].trim());
-                if (!(c[i] >= 0 && c[i] <= 1)) throw new NumberFormatException();
-            }
-            return c;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + ": expected R,G,B in 0..1, got '" + text + "'");
-        }
     }
 }

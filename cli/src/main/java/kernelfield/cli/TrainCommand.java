@@ -83,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!method.equals("splat")) throw new IllegalArgumentException("--method: unknown method '" + method + "' (available: splat)");
         SplatTrainingOptions.Builder b = SplatTrainingOptions.defaults().toBuilder()
                 .iterations(iterations)
-                .background(parseBackground(background))
+                .background(Cli.background(background))
                 .strategy(switch (strategy.toLowerCase(Locale.ROOT)) {
                     case "default" -> SplatTrainingOptions.StrategyKind.DEFAULT;
                     case "mcmc" -> SplatTrainingOptions.StrategyKind.MCMC;
@@ -156,26 +156,5 @@ final class TrainCommand implements Callable<Integer> {
             if (c instanceof Exception ex) throw ex;
             throw e;
         }
-    }
-
-    /** {@code white}, {@code black} or {@code R,G,B} with components in 0..1. */
-    static float[] parseBackground(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("white")) return new float[] {1, 1, 1};
-        if (t.equals("black")) return new float[] {0, 0, 0};
-        String[] p = t.split(",");
-        if (p.length == 3) {
-            float[] c = new float[3];
-            try {
-                for (int i = 0; i < 3; i++) {
-                    c[i] = Float.parseFloat(p[i].trim());
-                    if (!(c[i] >= 0 && c[i] <= 1)) throw new NumberFormatException();
-                }
-                return c;
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-        }
-        throw new IllegalArgumentException("--background: expected white, black or R,G,B in 0..1, got '" + s + "'");
     }
 }

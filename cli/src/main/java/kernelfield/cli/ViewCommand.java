@@ -45,16 +45,11 @@ final class ViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[] wh = SceneFiles.size(size);
+        int[] wh = Cli.size(size);
         SceneFiles.Content content = SceneFiles.load(file);
-        Scene scene = new Scene();
-        if (content.mesh() != null) {
-            scene.setBackground(1, 1, 1).addMesh(content.mesh());
-        } else if (content.points() != null) {
-            scene.setBackground(1, 1, 1).addPoints(content.points()).setPointSize(pointSize);
-        } else {
-            scene.addSplats(content.splats());
-        }
+        float[] bg = content.defaultBackground();
+        Scene scene = new Scene().setBackground(bg[0], bg[1], bg[2]);
+        content.addTo(scene, pointSize);
         List<Camera> cams = new ArrayList<>();
         if (dataset != null) {
             CameraDataset ds = CameraDatasets.open(dataset);

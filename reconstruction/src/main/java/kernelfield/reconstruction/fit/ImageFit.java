@@ -1,8 +1,5 @@
 package kernelfield.reconstruction.fit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,14 +10,12 @@ import kernelfield.engine.image.Psnr;
 import kernelfield.engine.image.Ssim;
 import kernelfield.engine.optim.Adam;
 import kernelfield.engine.optim.LearningRateSchedule;
-import kernelfield.engine.optim.Objective;
 import kernelfield.engine.optim.ProgressListener;
 import kernelfield.engine.optim.SeededRandom;
 import kernelfield.engine.optim.StepContext;
 import kernelfield.engine.optim.StepResult;
 import kernelfield.engine.optim.Strategy;
 import kernelfield.engine.optim.TrainResult;
-import kernelfield.engine.optim.Trainer;
 import kernelfield.fields.rbf.KMeansInit;
 import kernelfield.fields.rbf.RbfField;
 import kernelfield.fields.rbf.RbfFieldConfig;
@@ -33,16 +28,11 @@ import kernelfield.fields.rbf.RbfFieldConfig;
  * <p>Coordinates are pixel centres {@code ((i + 0.5) / S, (j + 0.5) / S)}, {@code S} the longer
  * side. The time budget covers initialisation and training (not the final evaluation); with a
  * budget and no step count, the number of steps of the schedule is estimated every
- * {@value #CALIBRATION_STEPS} steps from the recent speed, so for bit-reproducible runs give
+ * {@value Training#CALIBRATION_STEPS} steps from the recent speed, so for bit-reproducible runs give
  * {@link Options#steps()}. Results are bit-identical for any thread count at a fixed step count.
  */
 public final class ImageFit {
-    static final int CALIBRATION_STEPS = 20;
     static final boolean DEBUG = Boolean.getBoolean("kf.debug");
-    private static final int WARM_PIXELS = 1024;
-    /** A pixel this fast (forward and backward) runs compiled code. */
-    private static final double WARM_FAST_SECONDS = 8e-6;
-    private static final int SLOTS = 2;
     private static final int CHUNK = 128;
 
     private ImageFit() {
@@ -164,36 +154,24 @@ public final class ImageFit {
             if (DEBUG) System.err.printf("t warm %.2f%n", (System.nanoTime() - t0) * 1e-9);
             double initSeconds = (System.nanoTime() - t0) * 1e-9;
 
-            long[] planned = {o.steps() > 0 ? o.steps() : 1000};
-            LearningRateSchedule cosF = step -> cosine(o.lr(), step, planned[0]);
-            LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, planned[0]);
-            LearningRateSchedule cosK = step -> cosine(0.05 * o.lr(), step, planned[0]);
+            double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - initSeconds : Double.POSITIVE_INFINITY;
+            Training.Plan plan = new Training.Plan(o.steps(), budget);
+            LearningRateSchedule cosF = step -> cosine(o.lr(), step, plan.planned());
+            LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, plan.planned());
+            LearningRateSchedule cosK = step -> cosine(0.05 * o.lr(), step, plan.planned());
             Adam adam = new Adam(0.9, 0.99, 1e-15).setSchedule("features", cosF).setSchedule("decoder", cosD)
                     .setSchedule("kernels", cosK);
-            double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - initSeconds : Double.POSITIVE_INFINITY;
             List<double[]> curve = new ArrayList<>();
             double[] evalTimes = o.evalTimes();
             Strategy after = new Strategy() {
-                long trainStart = System.nanoTime();
                 int nextEval = 0;
-                double lastEl;
-                long lastDone;
 
                 @Override
                 public void afterStep(StepContext ctx, StepResult r) {
                     boolean rebuild = cfg.trainKernels() && ctx.step() % 25 == 24;
                     if (rebuild) objective.neighboursChanged();
                     field.parametersChanged(rebuild);
-                    double el = (System.nanoTime() - trainStart) * 1e-9;
-                    long done = ctx.step() + 1;
-                    if (o.steps() <= 0 && Double.isFinite(budget) && done >= CALIBRATION_STEPS && done % CALIBRATION_STEPS == 0) {
-                        // re-estimated from the recent speed (early steps may still run uncompiled code)
-                        double perStep = (el - lastEl) / (done - lastDone);
-                        if (lastDone == 0) perStep = el / done;
-                        planned[0] = Math.max(done + 1, done + (long) (Math.max(budget - el, 0) / perStep));
-                        lastEl = el;
-                        lastDone = done;
-                    }
+                    double el = plan.afterStep(ctx.step() + 1);
                     while (nextEval < evalTimes.length && el + initSeconds >= evalTimes[nextEval]) {
                         FloatImage pred = render(field, objective.neighbours(), w, h, ch, s, device);
                         curve.add(new double[] {el + initSeconds, Psnr.psnr(pred, img)});
@@ -201,16 +179,7 @@ public final class ImageFit {
                     }
                 }
             };
-            Trainer.Builder tb = Trainer.builder(field.params(), adam, objective).strategy(after).listener(listener)
-                    .seed(o.seed());
-            if (o.steps() > 0) tb.maxSteps(o.steps());
-            if (Double.isFinite(budget)) tb.timeBudget(Duration.ofNanos((long) (Math.max(budget, 0) * 1e9)));
-            TrainResult tr;
-            try {
-                tr = tb.build().run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            TrainResult tr = Training.run(field, adam, objective, after, listener, o.seed(), o.steps(), budget);
             FloatImage fitted = render(field, objective.neighbours(), w, h, ch, s, device);
             double psnr = Psnr.psnr(fitted, img);
             curve.add(new double[] {tr.elapsedSeconds() + initSeconds, psnr});
@@ -303,39 +272,17 @@ public final class ImageFit {
         return out;
     }
 
-    /** MSE on a random minibatch of pixels, gradients accumulated per slot and added in slot order. */
-    static final class PixelObjective implements Objective {
-        private final RbfField field;
-        private RbfField.Neighbours nb;
+    /** MSE on a random minibatch of pixels. */
+    static final class PixelObjective extends BatchObjective {
         private final float[] target;
         private final float[] coords;
-        private final int batch;
         private final int ch;
-        private final int n;
-        private final CpuDevice device;
-        private final int[] pick;
-        private final float[][] grads = new float[SLOTS][];
-        private final RbfField.Workspace[] ws = new RbfField.Workspace[SLOTS];
-        private final float[][] pts = new float[SLOTS][];
-        private final float[][] dOut = new float[SLOTS][];
-        private final double[] partial = new double[SLOTS];
 
         PixelObjective(RbfField field, RbfField.Neighbours nb, FloatImage img, float[] coords, int batch, CpuDevice device) {
-            this.field = field;
-            this.nb = nb;
+            super(field, nb, img.width() * img.height(), batch, 2, img.channels(), device);
             this.target = img.data();
             this.coords = coords;
-            this.batch = batch;
             this.ch = img.channels();
-            this.n = img.width() * img.height();
-            this.device = device;
-            this.pick = new int[batch];
-            for (int i = 0; i < SLOTS; i++) {
-                grads[i] = new float[field.gradientLength()];
-                ws[i] = field.workspace(CHUNK);
-                pts[i] = new float[CHUNK * 2];
-                dOut[i] = new float[CHUNK * ch];
-            }
         }
 
         /** The pixels' neighbour table, or null when kernels are trained (then looked up per step). */
@@ -354,67 +301,31 @@ public final class ImageFit {
             return new StepResult(loss, java.util.Map.of("psnr_batch", Psnr.fromMse(loss)), null);
         }
 
-        /**
-         * Draws {@code b <= batch} pixels, adds the gradient of their mean squared error to the
-         * blocks' gradients and returns the sum of squared errors.
-         */
-        private double accumulate(SeededRandom r, int b) {
-            for (int i = 0; i < b; i++) pick[i] = r.nextInt(n);
-            java.util.Arrays.sort(pick, 0, b);
-            float scale = 2f / ((float) b * ch);
-            device.parallelForSlots(b, CHUNK, SLOTS, (slot, start, end) -> {
-                float[] g = grads[slot]; // zero: cleared by the previous merge
-                RbfField.Workspace w = ws[slot];
-                float[] p = pts[slot];
-                float[] d = dOut[slot];
-                double loss = 0;
-                for (int i = start; i < end; i += CHUNK) {
-                    int m = Math.min(CHUNK, end - i);
-                    for (int t = 0; t < m; t++) {
-                        int px = pick[i + t];
-                        p[t * 2] = coords[px * 2];
-                        p[t * 2 + 1] = coords[px * 2 + 1];
-                    }
-                    field.forward(w, p, 0, m, nb, pick, i);
-                    float[] y = w.output();
-                    for (int t = 0; t < m; t++) {
-                        int px = pick[i + t];
-                        for (int c = 0; c < ch; c++) {
-                            float e = y[t * ch + c] - target[px * ch + c];
-                            loss += (double) e * e;
-                            d[t * ch + c] = scale * e;
-                        }
-                    }
-                    field.backward(w, p, 0, m, d, g, null, 0);
-                }
-                partial[slot] = loss;
-            });
-            field.addGradients(grads, device, true);
-            double loss = 0;
-            for (double v : partial) loss += v;
-            return loss;
+        @Override
+        float gradientScale(int b) {
+            return 2f / ((float) b * ch);
         }
 
-        /**
-         * Runs the step's forward and backward code on small batches until the just-in-time
-         * compiler has compiled it (vector code that is not yet compiled is orders of magnitude
-         * slower): rounds of {@value #WARM_PIXELS} pixels until two rounds in a row run at
-         * compiled speed, or {@code maxSeconds} passed. Adds to the blocks' gradients (the trainer
-         * zeroes them before each step); changes no parameter value.
-         */
-        void warmUp(double maxSeconds) {
-            SeededRandom r = new SeededRandom(0x5eed);
-            long t0 = System.nanoTime();
-            int fast = 0;
-            int rounds = 0;
-            while (System.nanoTime() - t0 < maxSeconds * 1e9 && fast < 2) {
-                long r0 = System.nanoTime();
-                accumulate(r, Math.min(WARM_PIXELS, batch));
-                double perPixel = (System.nanoTime() - r0) * 1e-9 / Math.min(WARM_PIXELS, batch);
-                fast = perPixel < WARM_FAST_SECONDS ? fast + 1 : 0;
-                rounds++;
-                if (DEBUG) System.err.printf("warm round %d: %.1f us per pixel%n", rounds, perPixel * 1e6);
+        @Override
+        void gather(float[] p, int i, int m) {
+            for (int t = 0; t < m; t++) {
+                int px = pick[i + t];
+                p[t * 2] = coords[px * 2];
+                p[t * 2 + 1] = coords[px * 2 + 1];
             }
+        }
+
+        @Override
+        double addLoss(float[] y, int i, int m, float scale, float[] d, double loss) {
+            for (int t = 0; t < m; t++) {
+                int px = pick[i + t];
+                for (int c = 0; c < ch; c++) {
+                    float e = y[t * ch + c] - target[px * ch + c];
+                    loss += (double) e * e;
+                    d[t * ch + c] = scale * e;
+                }
+            }
+            return loss;
         }
     }
 }

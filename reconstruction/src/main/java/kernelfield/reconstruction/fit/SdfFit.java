@@ -1,8 +1,5 @@
 package kernelfield.reconstruction.fit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Objects;
 
 import kernelfield.engine.compute.CpuDevice;
@@ -15,14 +12,12 @@ import kernelfield.engine.geometry.SurfaceSampler;
 import kernelfield.engine.geometry.WindingNumber;
 import kernelfield.engine.optim.Adam;
 import kernelfield.engine.optim.LearningRateSchedule;
-import kernelfield.engine.optim.Objective;
 import kernelfield.engine.optim.ProgressListener;
 import kernelfield.engine.optim.SeededRandom;
 import kernelfield.engine.optim.StepContext;
 import kernelfield.engine.optim.StepResult;
 import kernelfield.engine.optim.Strategy;
 import kernelfield.engine.optim.TrainResult;
-import kernelfield.engine.optim.Trainer;
 import kernelfield.fields.rbf.KMeansInit;
 import kernelfield.fields.rbf.RbfDistanceField;
 import kernelfield.fields.rbf.RbfField;
@@ -49,8 +44,6 @@ import kernelfield.fields.rbf.RbfKernel;
  * Results are bit-identical for any thread count at a fixed step count.
  */
 public final class SdfFit {
-    private static final int SLOTS = 2;
-    private static final int CHUNK = 128;
     /** Kernel support in squared Mahalanobis units: 2 standard deviations keep the candidate lists short in 3D. */
     private static final float SUPPORT = 4f;
 
@@ -181,38 +174,19 @@ public final class SdfFit {
             if (o.steps() <= 0) objective.warmUp(3.0);
             double setupSeconds = (System.nanoTime() - t0) * 1e-9;
 
-            long[] planned = {o.steps() > 0 ? o.steps() : 1000};
-            LearningRateSchedule cos = step -> ImageFit.cosine(o.lr(), step, planned[0]);
+            double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - setupSeconds : Double.POSITIVE_INFINITY;
+            Training.Plan plan = new Training.Plan(o.steps(), budget);
+            LearningRateSchedule cos = step -> ImageFit.cosine(o.lr(), step, plan.planned());
             Adam adam = new Adam(0.9, 0.99, 1e-15).setSchedule("features", cos).setSchedule("decoder", cos)
                     .setSchedule("kernels", cos);
-            double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - setupSeconds : Double.POSITIVE_INFINITY;
             Strategy after = new Strategy() {
-                final long trainStart = System.nanoTime();
-                double lastEl;
-                long lastDone;
-
                 @Override
                 public void afterStep(StepContext ctx, StepResult r) {
                     field.parametersChanged(false);
-                    long done = ctx.step() + 1;
-                    if (o.steps() <= 0 && Double.isFinite(budget) && done % 20 == 0) {
-                        double el = (System.nanoTime() - trainStart) * 1e-9;
-                        double perStep = lastDone == 0 ? el / done : (el - lastEl) / (done - lastDone);
-                        planned[0] = Math.max(done + 1, done + (long) (Math.max(budget - el, 0) / perStep));
-                        lastEl = el;
-                        lastDone = done;
-                    }
+                    plan.afterStep(ctx.step() + 1);
                 }
             };
-            Trainer.Builder tb = Trainer.builder(field.params(), adam, objective).strategy(after).listener(listener).seed(o.seed());
-            if (o.steps() > 0) tb.maxSteps(o.steps());
-            if (Double.isFinite(budget)) tb.timeBudget(Duration.ofNanos((long) (Math.max(budget, 0) * 1e9)));
-            TrainResult tr;
-            try {
-                tr = tb.build().run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            TrainResult tr = Training.run(field, adam, objective, after, listener, o.seed(), o.steps(), budget);
             RbfDistanceField df = new RbfDistanceField(field, device);
             double mae = meanAbsError(df, pts, sdf) / diag;
 
@@ -297,37 +271,15 @@ public final class SdfFit {
         return p;
     }
 
-    /** L1 error on a random minibatch of the pool, gradients per slot added in slot order. */
-    static final class PointObjective implements Objective {
-        private final RbfField field;
-        private final RbfField.Neighbours nb;
+    /** L1 error on a random minibatch of the pool. */
+    static final class PointObjective extends BatchObjective {
         private final float[] pool;
         private final float[] sdf;
-        private final int batch;
-        private final int n;
-        private final CpuDevice device;
-        private final int[] pick;
-        private final float[][] grads = new float[SLOTS][];
-        private final RbfField.Workspace[] ws = new RbfField.Workspace[SLOTS];
-        private final float[][] pts = new float[SLOTS][];
-        private final float[][] dOut = new float[SLOTS][];
-        private final double[] partial = new double[SLOTS];
 
         PointObjective(RbfField field, RbfField.Neighbours nb, float[] pool, float[] sdf, int batch, CpuDevice device) {
-            this.field = field;
-            this.nb = nb;
+            super(field, nb, sdf.length, batch, 3, 1, device);
             this.pool = pool;
             this.sdf = sdf;
-            this.batch = batch;
-            this.n = sdf.length;
-            this.device = device;
-            this.pick = new int[batch];
-            for (int i = 0; i < SLOTS; i++) {
-                grads[i] = new float[field.gradientLength()];
-                ws[i] = field.workspace(CHUNK);
-                pts[i] = new float[CHUNK * 3];
-                dOut[i] = new float[CHUNK];
-            }
         }
 
         @Override
@@ -336,47 +288,24 @@ public final class SdfFit {
             return new StepResult(loss, java.util.Map.of(), null);
         }
 
-        private double accumulate(SeededRandom r, int b) {
-            for (int i = 0; i < b; i++) pick[i] = r.nextInt(n);
-            java.util.Arrays.sort(pick, 0, b);
-            float scale = 1f / b;
-            device.parallelForSlots(b, CHUNK, SLOTS, (slot, start, end) -> {
-                float[] g = grads[slot];
-                RbfField.Workspace w = ws[slot];
-                float[] p = pts[slot];
-                float[] d = dOut[slot];
-                double loss = 0;
-                for (int i = start; i < end; i += CHUNK) {
-                    int m = Math.min(CHUNK, end - i);
-                    for (int t = 0; t < m; t++) System.arraycopy(pool, 3 * pick[i + t], p, 3 * t, 3);
-                    field.forward(w, p, 0, m, nb, pick, i);
-                    float[] y = w.output();
-                    for (int t = 0; t < m; t++) {
-                        float e = y[t] - sdf[pick[i + t]];
-                        loss += Math.abs(e);
-                        d[t] = e > 0f ? scale : e < 0f ? -scale : 0f;
-                    }
-                    field.backward(w, p, 0, m, d, g, null, 0);
-                }
-                partial[slot] = loss;
-            });
-            field.addGradients(grads, device, true);
-            double loss = 0;
-            for (double v : partial) loss += v;
-            return loss;
+        @Override
+        float gradientScale(int b) {
+            return 1f / b;
         }
 
-        /** As {@code ImageFit}'s warm-up: small batches until the step code runs compiled. */
-        void warmUp(double maxSeconds) {
-            SeededRandom r = new SeededRandom(0x5eed);
-            long t0 = System.nanoTime();
-            int fast = 0;
-            while (System.nanoTime() - t0 < maxSeconds * 1e9 && fast < 2) {
-                long r0 = System.nanoTime();
-                int b = Math.min(1024, batch);
-                accumulate(r, b);
-                fast = (System.nanoTime() - r0) * 1e-9 / b < 8e-6 ? fast + 1 : 0;
+        @Override
+        void gather(float[] p, int i, int m) {
+            for (int t = 0; t < m; t++) System.arraycopy(pool, 3 * pick[i + t], p, 3 * t, 3);
+        }
+
+        @Override
+        double addLoss(float[] y, int i, int m, float scale, float[] d, double loss) {
+            for (int t = 0; t < m; t++) {
+                float e = y[t] - sdf[pick[i + t]];
+                loss += Math.abs(e);
+                d[t] = e > 0f ? scale : e < 0f ? -scale : 0f;
             }
+            return loss;
         }
     }
 }

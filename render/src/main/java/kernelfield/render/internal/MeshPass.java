@@ -1,11 +1,6 @@
 package kernelfield.render.internal;
 
-import java.util.IdentityHashMap;
-import java.util.Iterator;
-import java.util.Map;
-
 import org.lwjgl.opengl.GL11;
-import org.lwjgl.opengl.GL15;
 import org.lwjgl.opengl.GL43;
 
 import kernelfield.engine.data.TriangleMesh;
@@ -14,18 +9,28 @@ import kernelfield.render.gl.Gl;
 
 /** Draws {@link MeshDrawable}s: vertex pulling from storage buffers, indexed triangles. */
 public final class MeshPass {
-    private static final class Gpu {
-        int version, pos, nrm, col, idx, vao, indices;
-        boolean colors, used;
+    private static final class Gpu extends GpuCache.Entry {
+        int pos, nrm, col, idx, vao, indices;
+        boolean colors;
+
+        @Override
+        void free(Gl gl) {
+            gl.deleteVertexArray(vao);
+            gl.deleteBuffer(pos);
+            gl.deleteBuffer(nrm);
+            gl.deleteBuffer(col);
+            gl.deleteBuffer(idx);
+        }
     }
 
     private final Gl gl;
     private final int program;
     private final int uViewProj, uHasColors, uColor, uMode, uEye, uLineColor;
-    private final Map<MeshDrawable, Gpu> cache = new IdentityHashMap<>();
+    private final GpuCache<MeshDrawable, Gpu> cache;
 
     public MeshPass(Gl gl) {
         this.gl = gl;
+        cache = new GpuCache<>(gl);
         program = Shaders.graphics(gl, "mesh.vert", "mesh.frag");
         uViewProj = gl.getUniformLocation(program, "uViewProj");
         uHasColors = gl.getUniformLocation(program, "uHasColors");
@@ -36,21 +41,16 @@ public final class MeshPass {
     }
 
     private Gpu upload(MeshDrawable d) {
-        Gpu g = cache.get(d);
-        if (g != null && g.version == d.version()) return g;
-        if (g != null) free(g);
+        Gpu g = cache.current(d, d.version());
+        if (g != null) return g;
         g = new Gpu();
         TriangleMesh m = d.mesh();
         g.version = d.version();
-        g.pos = gl.createBuffer();
-        gl.namedBufferData(g.pos, m.vertices(), GL15.GL_STATIC_DRAW);
-        g.nrm = gl.createBuffer();
-        gl.namedBufferData(g.nrm, m.normals() != null ? m.normals() : m.computeVertexNormals(), GL15.GL_STATIC_DRAW);
+        g.pos = PassSupport.staticBuffer(gl, m.vertices());
+        g.nrm = PassSupport.staticBuffer(gl, m.normals() != null ? m.normals() : m.computeVertexNormals());
         g.colors = m.colors() != null;
-        g.col = gl.createBuffer();
-        gl.namedBufferData(g.col, g.colors ? m.colors() : new float[3], GL15.GL_STATIC_DRAW);
-        g.idx = gl.createBuffer();
-        gl.namedBufferData(g.idx, m.triangles().length == 0 ? new int[3] : m.triangles(), GL15.GL_STATIC_DRAW);
+        g.col = PassSupport.staticBuffer(gl, g.colors ? m.colors() : new float[3]);
+        g.idx = PassSupport.staticBuffer(gl, m.triangles().length == 0 ? new int[3] : m.triangles());
         g.indices = m.triangles().length;
         g.vao = gl.createVertexArray();
         gl.vertexArrayElementBuffer(g.vao, g.idx);
@@ -70,11 +70,10 @@ public final class MeshPass {
         if (g.indices == 0) return;
         gl.useProgram(program);
         gl.uniformMatrix4fv(uViewProj, viewProj);
-        gl.uniform3f(uEye, (float) eye[0], (float) eye[1], (float) eye[2]);
+        PassSupport.uniform3(gl, uEye, eye);
         gl.uniform1i(uHasColors, g.colors ? 1 : 0);
-        float[] c = d.color(), lc = d.lineColor();
-        gl.uniform3f(uColor, c[0], c[1], c[2]);
-        gl.uniform3f(uLineColor, lc[0], lc[1], lc[2]);
+        PassSupport.uniform3(gl, uColor, d.color());
+        PassSupport.uniform3(gl, uLineColor, d.lineColor());
         gl.bindBufferBase(GL43.GL_SHADER_STORAGE_BUFFER, 0, g.pos);
         gl.bindBufferBase(GL43.GL_SHADER_STORAGE_BUFFER, 1, g.nrm);
         gl.bindBufferBase(GL43.GL_SHADER_STORAGE_BUFFER, 2, g.col);
@@ -98,23 +97,7 @@ public final class MeshPass {
 
     /** Frees the GPU data of meshes not drawn since the last call. */
     public void evictUnused() {
-        for (Iterator<Gpu> it = cache.values().iterator(); it.hasNext(); ) {
-            Gpu g = it.next();
-            if (!g.used) {
-                free(g);
-                it.remove();
-            } else {
-                g.used = false;
-            }
-        }
-    }
-
-    private void free(Gpu g) {
-        gl.deleteVertexArray(g.vao);
-        gl.deleteBuffer(g.pos);
-        gl.deleteBuffer(g.nrm);
-        gl.deleteBuffer(g.col);
-        gl.deleteBuffer(g.idx);
+        cache.evictUnused();
     }
 
     /** Number of meshes with GPU data. */
@@ -124,8 +107,7 @@ public final class MeshPass {
 
     /** Frees everything. */
     public void release() {
-        for (Gpu g : cache.values()) free(g);
-        cache.clear();
+        cache.release();
         gl.deleteProgram(program);
     }
 }

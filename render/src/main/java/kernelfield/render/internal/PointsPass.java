@@ -1,11 +1,6 @@
 package kernelfield.render.internal;
 
-import java.util.IdentityHashMap;
-import java.util.Iterator;
-import java.util.Map;
-
 import org.lwjgl.opengl.GL11;
-import org.lwjgl.opengl.GL15;
 import org.lwjgl.opengl.GL43;
 
 import kernelfield.engine.data.PointCloud;
@@ -14,18 +9,26 @@ import kernelfield.render.gl.Gl;
 
 /** Draws {@link PointsDrawable}s as round points, vertex pulling from storage buffers. */
 public final class PointsPass {
-    private static final class Gpu {
-        int version, pos, nrm, col, count;
-        boolean colors, normals, used;
+    private static final class Gpu extends GpuCache.Entry {
+        int pos, nrm, col, count;
+        boolean colors, normals;
+
+        @Override
+        void free(Gl gl) {
+            gl.deleteBuffer(pos);
+            gl.deleteBuffer(nrm);
+            gl.deleteBuffer(col);
+        }
     }
 
     private final Gl gl;
     private final int program;
     private final int uViewProj, uHasColors, uHasNormals, uColor, uEye, uPointSize;
-    private final Map<PointsDrawable, Gpu> cache = new IdentityHashMap<>();
+    private final GpuCache<PointsDrawable, Gpu> cache;
 
     public PointsPass(Gl gl) {
         this.gl = gl;
+        cache = new GpuCache<>(gl);
         program = Shaders.graphics(gl, "points.vert", "points.frag");
         uViewProj = gl.getUniformLocation(program, "uViewProj");
         uHasColors = gl.getUniformLocation(program, "uHasColors");
@@ -36,21 +39,17 @@ public final class PointsPass {
     }
 
     private Gpu upload(PointsDrawable d) {
-        Gpu g = cache.get(d);
-        if (g != null && g.version == d.version()) return g;
-        if (g != null) free(g);
+        Gpu g = cache.current(d, d.version());
+        if (g != null) return g;
         g = new Gpu();
         PointCloud pc = d.cloud();
         g.version = d.version();
         g.count = pc.size();
-        g.pos = gl.createBuffer();
-        gl.namedBufferData(g.pos, pc.size() == 0 ? new float[3] : pc.positions(), GL15.GL_STATIC_DRAW);
+        g.pos = PassSupport.staticBuffer(gl, pc.size() == 0 ? new float[3] : pc.positions());
         g.normals = pc.hasNormals();
-        g.nrm = gl.createBuffer();
-        gl.namedBufferData(g.nrm, g.normals ? pc.normals() : new float[3], GL15.GL_STATIC_DRAW);
+        g.nrm = PassSupport.staticBuffer(gl, g.normals ? pc.normals() : new float[3]);
         g.colors = pc.hasColors();
-        g.col = gl.createBuffer();
-        gl.namedBufferData(g.col, g.colors ? pc.colors() : new float[3], GL15.GL_STATIC_DRAW);
+        g.col = PassSupport.staticBuffer(gl, g.colors ? pc.colors() : new float[3]);
         cache.put(d, g);
         return g;
     }
@@ -67,11 +66,10 @@ public final class PointsPass {
         if (g.count == 0) return;
         gl.useProgram(program);
         gl.uniformMatrix4fv(uViewProj, viewProj);
-        gl.uniform3f(uEye, (float) eye[0], (float) eye[1], (float) eye[2]);
+        PassSupport.uniform3(gl, uEye, eye);
         gl.uniform1i(uHasColors, g.colors ? 1 : 0);
         gl.uniform1i(uHasNormals, g.normals ? 1 : 0);
-        float[] c = d.color();
-        gl.uniform3f(uColor, c[0], c[1], c[2]);
+        PassSupport.uniform3(gl, uColor, d.color());
         gl.uniform1f(uPointSize, d.pointSize());
         gl.bindBufferBase(GL43.GL_SHADER_STORAGE_BUFFER, 0, g.pos);
         gl.bindBufferBase(GL43.GL_SHADER_STORAGE_BUFFER, 1, g.nrm);
@@ -81,27 +79,12 @@ public final class PointsPass {
 
     /** Frees the GPU data of clouds not drawn since the last call. */
     public void evictUnused() {
-        for (Iterator<Gpu> it = cache.values().iterator(); it.hasNext(); ) {
-            Gpu g = it.next();
-            if (!g.used) {
-                free(g);
-                it.remove();
-            } else {
-                g.used = false;
-            }
-        }
-    }
-
-    private void free(Gpu g) {
-        gl.deleteBuffer(g.pos);
-        gl.deleteBuffer(g.nrm);
-        gl.deleteBuffer(g.col);
+        cache.evictUnused();
     }
 
     /** Frees everything. */
     public void release() {
-        for (Gpu g : cache.values()) free(g);
-        cache.clear();
+        cache.release();
         gl.deleteProgram(program);
     }
 }

@@ -1,12 +1,7 @@
 package kernelfield.render.internal;
 
-import java.util.IdentityHashMap;
-import java.util.Iterator;
-import java.util.Map;
-
 import org.lwjgl.opengl.GL11;
 import org.lwjgl.opengl.GL12;
-import org.lwjgl.opengl.GL15;
 import org.lwjgl.opengl.GL30;
 import org.lwjgl.opengl.GL43;
 
@@ -25,21 +20,28 @@ public final class SdfPass {
     /** Step budget per pixel. */
     public static final int MAX_STEPS = 1024;
 
-    private static final class Gpu {
-        int version, index, atlas;
-        boolean used, empty;
+    private static final class Gpu extends GpuCache.Entry {
+        int index, atlas;
+        boolean empty;
+
+        @Override
+        void free(Gl gl) {
+            gl.deleteBuffer(index);
+            gl.deleteTexture(atlas);
+        }
     }
 
     private final Gl gl;
     private final int program;
     private final int uBricks, uAtlasSlots, uOrigin, uVoxel, uCamPos, uCamToWorld, uForward, uIntr, uClip, uColor,
             uSigned, uMaxSteps;
-    private final Map<SdfDrawable, Gpu> cache = new IdentityHashMap<>();
+    private final GpuCache<SdfDrawable, Gpu> cache;
     private final float[] camToWorld = new float[9];
     private int uploads;
 
     public SdfPass(Gl gl) {
         this.gl = gl;
+        cache = new GpuCache<>(gl);
         program = Shaders.graphics(gl, "sdf.vert", "sdf.frag");
         uBricks = gl.getUniformLocation(program, "uBricks");
         uAtlasSlots = gl.getUniformLocation(program, "uAtlasSlots");
@@ -56,15 +58,13 @@ public final class SdfPass {
     }
 
     private Gpu upload(SdfDrawable d) {
-        Gpu g = cache.get(d);
-        if (g != null && g.version == d.version()) return g;
-        if (g != null) free(g);
+        Gpu g = cache.current(d, d.version());
+        if (g != null) return g;
         SdfBrickGrid grid = d.grid();
         g = new Gpu();
         g.version = d.version();
         g.empty = grid.surfaceBricks() == 0;
-        g.index = gl.createBuffer();
-        gl.namedBufferData(g.index, grid.index(), GL15.GL_STATIC_DRAW);
+        g.index = PassSupport.staticBuffer(gl, grid.index());
         int[] s = grid.atlasSlots();
         int w = SdfBrickGrid.BRICK * s[0], h = SdfBrickGrid.BRICK * s[1], depth = SdfBrickGrid.BRICK * s[2];
         g.atlas = gl.createTexture(GL12.GL_TEXTURE_3D);
@@ -95,18 +95,17 @@ public final class SdfPass {
         int[] b = grid.brickCounts(), s = grid.atlasSlots();
         // column-major R^T: column k of R^T is row k of R
         for (int k = 0; k < 9; k++) camToWorld[k] = (float) r[k];
-        float[] c = d.color();
         gl.useProgram(program);
         gl.uniform3i(uBricks, b[0], b[1], b[2]);
         gl.uniform3i(uAtlasSlots, s[0], s[1], s[2]);
-        gl.uniform3f(uOrigin, (float) o[0], (float) o[1], (float) o[2]);
+        PassSupport.uniform3(gl, uOrigin, o);
         gl.uniform1f(uVoxel, (float) grid.voxelSize());
-        gl.uniform3f(uCamPos, (float) eye[0], (float) eye[1], (float) eye[2]);
+        PassSupport.uniform3(gl, uCamPos, eye);
         gl.uniformMatrix3fv(uCamToWorld, camToWorld);
         gl.uniform3f(uForward, (float) r[6], (float) r[7], (float) r[8]);
-        gl.uniform4f(uIntr, (float) cam.fx(), (float) cam.fy(), (float) cam.cx(), (float) cam.cy());
+        PassSupport.intrinsics(gl, uIntr, cam);
         gl.uniform2f(uClip, (float) clip[0], (float) clip[1]);
-        gl.uniform3f(uColor, c[0], c[1], c[2]);
+        PassSupport.uniform3(gl, uColor, d.color());
         gl.uniform1i(uSigned, grid.signed() ? 1 : 0);
         gl.uniform1i(uMaxSteps, MAX_STEPS);
         gl.bindBufferBase(GL43.GL_SHADER_STORAGE_BUFFER, 0, g.index);
@@ -122,26 +121,12 @@ public final class SdfPass {
 
     /** Frees the GPU data of drawables not drawn since the last call. */
     public void evictUnused() {
-        for (Iterator<Gpu> it = cache.values().iterator(); it.hasNext(); ) {
-            Gpu g = it.next();
-            if (!g.used) {
-                free(g);
-                it.remove();
-            } else {
-                g.used = false;
-            }
-        }
-    }
-
-    private void free(Gpu g) {
-        gl.deleteBuffer(g.index);
-        gl.deleteTexture(g.atlas);
+        cache.evictUnused();
     }
 
     /** Frees everything. */
     public void release() {
-        for (Gpu g : cache.values()) free(g);
-        cache.clear();
+        cache.release();
         gl.deleteProgram(program);
     }
 }

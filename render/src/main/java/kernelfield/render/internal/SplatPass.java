@@ -1,9 +1,5 @@
 package kernelfield.render.internal;
 
-import java.util.IdentityHashMap;
-import java.util.Iterator;
-import java.util.Map;
-
 import org.lwjgl.opengl.GL11;
 import org.lwjgl.opengl.GL15;
 import org.lwjgl.opengl.GL40;
@@ -36,12 +32,21 @@ public final class SplatPass {
     public static final int STRIDE = 12;
     private static final int[] COMMAND_RESET = {4, 0, 0, 0};
 
-    private static final class Gpu {
-        int version, degree, n, n2, shStride;
+    private static final class Gpu extends GpuCache.Entry {
+        int degree, n, n2, shStride;
         int gauss, sh, proj, keys, cmd;
-        boolean ges, used;
+        boolean ges;
         final float[] lastView = new float[22];
         boolean viewValid;
+
+        @Override
+        void free(Gl gl) {
+            gl.deleteBuffer(gauss);
+            gl.deleteBuffer(sh);
+            gl.deleteBuffer(proj);
+            gl.deleteBuffer(keys);
+            gl.deleteBuffer(cmd);
+        }
     }
 
     private final Gl gl;
@@ -49,13 +54,14 @@ public final class SplatPass {
     private final int project, draw;
     private final int pN, pN2, pRot, pTrans, pCamPos, pIntr, pSize, pClip, pDegree, pShStride, pAa, pGes;
     private final int dSize, dGes;
-    private final Map<SplatDrawable, Gpu> cache = new IdentityHashMap<>();
+    private final GpuCache<SplatDrawable, Gpu> cache;
     private final float[] rot = new float[9];
     private final float[] view = new float[22];
     private int uploads, projections;
 
     public SplatPass(Gl gl) {
         this.gl = gl;
+        cache = new GpuCache<>(gl);
         sort = new GpuSort(gl);
         project = Shaders.compute(gl, "splat_project.comp");
         pN = gl.getUniformLocation(project, "uN");
@@ -162,9 +168,9 @@ public final class SplatPass {
         SplatSnapshot snap = d.snapshot();
         GaussianSet set = snap == null ? d.gaussians() : null;
         int degree = snap != null ? snap.shDegree() : set.activeShDegree(), n = snap != null ? snap.size() : set.size();
-        Gpu g = cache.get(d);
-        if (g != null && g.version == d.version() && g.degree == degree && g.n == n) return g;
-        if (g != null) free(g);
+        Gpu g = cache.current(d, d.version());
+        if (g != null && g.degree == degree && g.n == n) return g;
+        cache.drop(d);
         g = new Gpu();
         g.version = d.version();
         g.degree = degree;
@@ -182,8 +188,7 @@ public final class SplatPass {
             gl.namedBufferData(g.gauss, 4L * n * STRIDE, GL15.GL_STATIC_DRAW);
             gl.namedBufferSubData(g.gauss, 0L, java.util.Arrays.copyOf(packed, n * STRIDE));
         }
-        g.sh = gl.createBuffer();
-        gl.namedBufferData(g.sh, snap != null ? snap.sh() : packSh(set), GL15.GL_STATIC_DRAW);
+        g.sh = PassSupport.staticBuffer(gl, snap != null ? snap.sh() : packSh(set));
         g.proj = gl.createBuffer();
         gl.namedBufferData(g.proj, 80L * Math.max(1, g.n), GL15.GL_DYNAMIC_COPY);
         g.keys = gl.createBuffer();
@@ -238,9 +243,9 @@ public final class SplatPass {
         Projection.rotation(cam, rot);
         gl.uniformMatrix3fv(pRot, rot);
         double[] t = cam.translation(), c = cam.center();
-        gl.uniform3f(pTrans, (float) t[0], (float) t[1], (float) t[2]);
-        gl.uniform3f(pCamPos, (float) c[0], (float) c[1], (float) c[2]);
-        gl.uniform4f(pIntr, (float) cam.fx(), (float) cam.fy(), (float) cam.cx(), (float) cam.cy());
+        PassSupport.uniform3(gl, pTrans, t);
+        PassSupport.uniform3(gl, pCamPos, c);
+        PassSupport.intrinsics(gl, pIntr, cam);
         gl.uniform2f(pSize, cam.width(), cam.height());
         gl.uniform2f(pClip, (float) clip[0], (float) clip[1]);
         gl.uniform1i(pDegree, g.degree);
@@ -279,29 +284,12 @@ public final class SplatPass {
 
     /** Frees the GPU data of sets not drawn since the last call. */
     public void evictUnused() {
-        for (Iterator<Gpu> it = cache.values().iterator(); it.hasNext(); ) {
-            Gpu g = it.next();
-            if (!g.used) {
-                free(g);
-                it.remove();
-            } else {
-                g.used = false;
-            }
-        }
-    }
-
-    private void free(Gpu g) {
-        gl.deleteBuffer(g.gauss);
-        gl.deleteBuffer(g.sh);
-        gl.deleteBuffer(g.proj);
-        gl.deleteBuffer(g.keys);
-        gl.deleteBuffer(g.cmd);
+        cache.evictUnused();
     }
 
     /** Frees everything. */
     public void release() {
-        for (Gpu g : cache.values()) free(g);
-        cache.clear();
+        cache.release();
         sort.release();
         gl.deleteProgram(project);
         gl.deleteProgram(draw);

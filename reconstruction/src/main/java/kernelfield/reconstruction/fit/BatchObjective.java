@@ -1,0 +1,119 @@
+package kernelfield.reconstruction.fit;
+
+import kernelfield.engine.compute.CpuDevice;
+import kernelfield.engine.optim.Objective;
+import kernelfield.engine.optim.SeededRandom;
+import kernelfield.fields.rbf.RbfField;
+
+/**
+ * A loss on random minibatches of a fixed set of training points of an {@link RbfField}: each
+ * step draws the batch, evaluates it in chunks of {@value #CHUNK} points on {@value #SLOTS}
+ * slots, each slot with its own gradient buffer and workspace, and adds the slots' gradients in
+ * slot order (so results do not depend on the thread count). Subclasses say how a point's
+ * coordinates are read and what the loss is. Allocates its buffers once; a step allocates nothing.
+ */
+abstract class BatchObjective implements Objective {
+    static final int SLOTS = 2;
+    static final int CHUNK = 128;
+    private static final int WARM_POINTS = 1024;
+    /** A point this fast (forward and backward) runs compiled code. */
+    private static final double WARM_FAST_SECONDS = 8e-6;
+
+    final RbfField field;
+    /** Kernels reaching each training point (rows in point order), or null: looked up per step. */
+    RbfField.Neighbours nb;
+    final int batch;
+    /** Indices of the points of the current batch, ascending {@code (batch)}. */
+    final int[] pick;
+    private final int n;
+    private final CpuDevice device;
+    private final float[][] grads = new float[SLOTS][];
+    private final RbfField.Workspace[] ws = new RbfField.Workspace[SLOTS];
+    private final float[][] pts = new float[SLOTS][];
+    private final float[][] dOut = new float[SLOTS][];
+    private final double[] partial = new double[SLOTS];
+
+    /**
+     * @param n       training points
+     * @param dim     coordinates per point
+     * @param outputs field outputs per point
+     */
+    BatchObjective(RbfField field, RbfField.Neighbours nb, int n, int batch, int dim, int outputs, CpuDevice device) {
+        this.field = field;
+        this.nb = nb;
+        this.n = n;
+        this.batch = batch;
+        this.device = device;
+        this.pick = new int[batch];
+        for (int i = 0; i < SLOTS; i++) {
+            grads[i] = new float[field.gradientLength()];
+            ws[i] = field.workspace(CHUNK);
+            pts[i] = new float[CHUNK * dim];
+            dOut[i] = new float[CHUNK * outputs];
+        }
+    }
+
+    /** The factor of the loss gradient of a batch of {@code b} points. */
+    abstract float gradientScale(int b);
+
+    /** Writes the coordinates of the points {@code pick[i .. i+m)} into {@code p (m, dim)}. */
+    abstract void gather(float[] p, int i, int m);
+
+    /**
+     * Adds the loss of the points {@code pick[i .. i+m)}, whose field outputs are {@code y (m,
+     * outputs)}, to {@code loss} point by point and returns the sum; writes the loss gradient
+     * times {@code scale} into {@code d (m, outputs)}.
+     */
+    abstract double addLoss(float[] y, int i, int m, float scale, float[] d, double loss);
+
+    /**
+     * Draws {@code b <= batch} points, adds the gradient of their loss to the blocks' gradients
+     * and returns the summed loss.
+     */
+    final double accumulate(SeededRandom r, int b) {
+        for (int i = 0; i < b; i++) pick[i] = r.nextInt(n);
+        java.util.Arrays.sort(pick, 0, b);
+        float scale = gradientScale(b);
+        device.parallelForSlots(b, CHUNK, SLOTS, (slot, start, end) -> {
+            float[] g = grads[slot]; // zero: cleared by the previous merge
+            RbfField.Workspace w = ws[slot];
+            float[] p = pts[slot];
+            float[] d = dOut[slot];
+            double loss = 0;
+            for (int i = start; i < end; i += CHUNK) {
+                int m = Math.min(CHUNK, end - i);
+                gather(p, i, m);
+                field.forward(w, p, 0, m, nb, pick, i);
+                loss = addLoss(w.output(), i, m, scale, d, loss);
+                field.backward(w, p, 0, m, d, g, null, 0);
+            }
+            partial[slot] = loss;
+        });
+        field.addGradients(grads, device, true);
+        double loss = 0;
+        for (double v : partial) loss += v;
+        return loss;
+    }
+
+    /**
+     * Runs the step's forward and backward code on small batches until the just-in-time
+     * compiler has compiled it (vector code that is not yet compiled is orders of magnitude
+     * slower): rounds of {@value #WARM_POINTS} points until two rounds in a row run at compiled
+     * speed, or {@code maxSeconds} passed. Adds to the blocks' gradients (the trainer zeroes them
+     * before each step); changes no parameter value.
+     */
+    final void warmUp(double maxSeconds) {
+        SeededRandom r = new SeededRandom(0x5eed);
+        long t0 = System.nanoTime();
+        int fast = 0;
+        int rounds = 0;
+        while (System.nanoTime() - t0 < maxSeconds * 1e9 && fast < 2) {
+            long r0 = System.nanoTime();
+            accumulate(r, Math.min(WARM_POINTS, batch));
+            double perPoint = (System.nanoTime() - r0) * 1e-9 / Math.min(WARM_POINTS, batch);
+            fast = perPoint < WARM_FAST_SECONDS ? fast + 1 : 0;
+            rounds++;
+            if (ImageFit.DEBUG) System.err.printf("warm round %d: %.1f us per point%n", rounds, perPoint * 1e6);
+        }
+    }
+}
