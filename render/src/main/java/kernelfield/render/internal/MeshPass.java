@@ -100,11 +100,6 @@ public final class MeshPass {
         cache.evictUnused();
     }
 
-    /** Number of meshes with GPU data. */
-    public int cached() {
-        return cache.size();
-    }
-
     /** Frees everything. */
     public void release() {
         cache.release();

@@ -37,7 +37,6 @@ public final class SdfPass {
             uSigned, uMaxSteps;
     private final GpuCache<SdfDrawable, Gpu> cache;
     private final float[] camToWorld = new float[9];
-    private int uploads;
 
     public SdfPass(Gl gl) {
         this.gl = gl;
@@ -76,7 +75,6 @@ public final class SdfPass {
         gl.textureParameteri(g.atlas, GL11.GL_TEXTURE_WRAP_T, GL12.GL_CLAMP_TO_EDGE);
         gl.textureParameteri(g.atlas, GL12.GL_TEXTURE_WRAP_R, GL12.GL_CLAMP_TO_EDGE);
         cache.put(d, g);
-        uploads++;
         return g;
     }
 
@@ -112,11 +110,6 @@ public final class SdfPass {
         gl.bindTextureUnit(0, g.atlas);
         gl.drawArrays(GL11.GL_TRIANGLES, 0, 3);
         gl.bindTextureUnit(0, 0);
-    }
-
-    /** Uploads so far. */
-    public int uploads() {
-        return uploads;
     }
 
     /** Frees the GPU data of drawables not drawn since the last call. */
