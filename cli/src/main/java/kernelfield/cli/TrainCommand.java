@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-splats", paramLabel = "N", description = "Cap on the number of splats (mcmc: the count it grows to).")
     Integer maxSplats;
 
-    @Option(names = "--kernel", defaultValue = "gaussian", paramLabel = "NAME", description = "gaussian or ges.")
+    @Option(names = "--kernel", defaultValue = "gaussian", paramLabel = "NAME", description = "gaussian, ges (exp(-p^phi) per splat) or ges-scaled (a Gaussian with scales times 2 sigmoid(shape), the GES authors' rasterizer).")
     String kernel;
 
     @Option(names = "--init", defaultValue = "auto", paramLabel = "NAME",
@@ -77,7 +77,8 @@ final class TrainCommand implements Callable<Integer> {
                 .kernel(switch (kernel.toLowerCase(Locale.ROOT)) {
                     case "gaussian" -> SplatKernel.GAUSSIAN;
                     case "ges" -> SplatKernel.GES;
-                    default -> throw new IllegalArgumentException("--kernel: expected gaussian or ges, got '" + kernel + "'");
+                    case "ges-scaled", "ges_scaled" -> SplatKernel.GES_SCALED;
+                    default -> throw new IllegalArgumentException("--kernel: expected gaussian, ges or ges-scaled, got '" + kernel + "'");
                 })
                 .resolutionScale(resolutionScale)
                 .maxShDegree(shDegree)
