@@ -26,7 +26,7 @@ import kernelfield.reconstruction.nvs.SplatTrainingOptions;
  *
  * <p>Arguments: {@code DATA OUT [--seconds S] [--eval-every S] [--eval-views N] [--iterations N]
  * [--resolution-scale F] [--max-splats N] [--init-points N] [--strategy default|mcmc]
- * [--kernel gaussian|ges] [--densify-until N] [--threads N] [--seed S] [--sh-degree D]}.
+ * [--kernel gaussian|ges] [--init auto|colmap|masks|random] [--densify-until N] [--threads N] [--seed S] [--sh-degree D]}.
  */
 public final class SplatTrainCurve {
     private SplatTrainCurve() {
@@ -61,6 +61,15 @@ public final class SplatTrainCurve {
                 case "--threads" -> b.threads(Integer.parseInt(v));
                 case "--seed" -> b.seed(Long.parseLong(v));
                 case "--lr-position" -> b.lrPositionInit(Double.parseDouble(v));
+                case "--init" -> {
+                    switch (v) {
+                        case "auto" -> b.initFromPoints(true).initFromMasks(true);
+                        case "colmap" -> b.initFromPoints(true).initFromMasks(false);
+                        case "masks" -> b.initFromPoints(false).initFromMasks(true);
+                        case "random" -> b.initFromPoints(false).initFromMasks(false);
+                        default -> throw new IllegalArgumentException("--init: expected auto, colmap, masks or random, got " + v);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + k);
             }
         }

@@ -54,8 +54,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-splats", paramLabel = "N", description = "Cap on the number of splats (mcmc: the count it grows to).")
     Integer maxSplats;
 
-    @Option(names = "--kernel", defaultValue = "gaussian", paramLabel = "NAME", description = "gaussian or ges.")
+    @Option(names = "--kernel", defaultValue = "gaussian", paramLabel = "NAME", description = "gaussian, ges (exp(-p^phi) per splat) or ges-scaled (a Gaussian with scales times 2 sigmoid(shape), the GES authors' rasterizer).")
     String kernel;
+
+    @Option(names = "--init", defaultValue = "auto", paramLabel = "NAME",
+            description = {"Initial splats: auto (default: colmap when the dataset has sparse points, else masks with RGBA images, else random),",
+                    "colmap (the dataset's sparse points; an error without them), masks (random points inside the visual hull of the alpha masks),",
+                    "random (random points in the cube the cameras look at)."})
+    String init;
 
     @Option(names = "--resolution-scale", defaultValue = "1", paramLabel = "F", description = "Train and evaluate at this image scale, in (0, 1].")
     double resolutionScale;
@@ -92,16 +98,27 @@ final class TrainCommand implements Callable<Integer> {
                 .kernel(switch (kernel.toLowerCase(Locale.ROOT)) {
                     case "gaussian" -> SplatKernel.GAUSSIAN;
                     case "ges" -> SplatKernel.GES;
-                    default -> throw new IllegalArgumentException("--kernel: expected gaussian or ges, got '" + kernel + "'");
+                    case "ges-scaled", "ges_scaled" -> SplatKernel.GES_SCALED;
+                    default -> throw new IllegalArgumentException("--kernel: expected gaussian, ges or ges-scaled, got '" + kernel + "'");
                 })
                 .resolutionScale(resolutionScale)
                 .maxShDegree(shDegree)
                 .seed(seed);
+        switch (init.toLowerCase(Locale.ROOT)) {
+            case "auto" -> b.initFromPoints(true).initFromMasks(true);
+            case "colmap" -> b.initFromPoints(true).initFromMasks(false);
+            case "masks" -> b.initFromPoints(false).initFromMasks(true);
+            case "random" -> b.initFromPoints(false).initFromMasks(false);
+            default -> throw new IllegalArgumentException("--init: expected auto, colmap, masks or random, got '" + init + "'");
+        }
         if (timeBudget != null) b.timeBudgetSeconds(timeBudget);
         if (maxSplats != null) b.maxSplats(maxSplats);
         if (threads != null) b.threads(threads);
         SplatTrainingOptions o = b.build();
         CameraDataset ds = CameraDatasets.open(data);
+        if (init.equalsIgnoreCase("colmap") && (ds.points() == null || ds.points().size() == 0)) {
+            throw new IllegalArgumentException("--init colmap: " + data + " has no sparse points (points3D); use masks or random");
+        }
         SplatTraining.Result r;
         try (TerminalProgress progress = new TerminalProgress("train")) {
             r = view ? trainInViewer(ds, o, progress) : SplatTraining.run(ds, o, out, progress);

@@ -46,6 +46,7 @@ class TrainCommandTest {
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals(g.size(), m.get("splats").asInt());
         assertEquals(20, m.get("steps").asInt());
+        assertTrue(m.get("init").asText().contains("visual hull"), m.get("init").asText()); // --init auto on RGBA images: masks
         assertEquals(25, m.get("test").get("views").size());
         double psnr = m.get("test").get("psnr").asDouble();
         // a hull-initialized model is already far better than a blank white image after 20 steps
@@ -64,6 +65,21 @@ class TrainCommandTest {
     }
 
     @Test
+    void initFlagOnTheCar() throws Exception {
+        Path car = car();
+        Path out = dir.resolve("random");
+        CliTest.Run r = CliTest.kf("train", "--data", car.toString(), "-o", out.toString(), "--iterations", "1", "--init", "random",
+                "--max-splats", "500", "--resolution-scale", "0.125", "--threads", "2");
+        assertEquals(0, r.code(), r.err() + r.out());
+        String init = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("init").asText();
+        assertTrue(init.startsWith("500 random points") && !init.contains("hull"), init);
+
+        r = CliTest.kf("train", "--data", car.toString(), "-o", dir.resolve("colmap").toString(), "--init", "colmap");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--init colmap") && r.err().contains("no sparse points"), r.err());
+    }
+
+    @Test
     void badArgumentsAreOneLineErrors() throws Exception {
         CliTest.Run r = CliTest.kf("train", "--data", dir.toString(), "-o", dir.resolve("o").toString());
         assertEquals(1, r.code());
@@ -74,6 +90,9 @@ class TrainCommandTest {
         r = CliTest.kf("train", "--data", dir.toString(), "-o", dir.toString(), "--method", "nerf");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--method"), r.err());
+        r = CliTest.kf("train", "--data", dir.toString(), "-o", dir.toString(), "--init", "sfm");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--init") && r.err().contains("random"), r.err());
         r = CliTest.kf("eval", dir.toString(), "--dataset", dir.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("not a camera dataset"), r.err());

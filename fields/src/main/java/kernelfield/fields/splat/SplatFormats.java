@@ -39,7 +39,8 @@ import kernelfield.engine.io.PlyProperty;
  * <p>Reading is tolerant of files from other tools: properties in any order, {@code float} or
  * {@code double} (or any PLY scalar type), extra properties ignored, any encoding, SH degree 0 to 3
  * (0, 9, 24 or 45 {@code f_rest} properties; the active SH degree of the set read is the file's,
- * higher coefficients are zero), an optional {@code shape} property (GES). Writing always gives the
+ * higher coefficients are zero), an optional {@code shape} property (GES), opacity logits of
+ * {@code +-Infinity} (clamped to {@link #OPACITY_LOGIT_LIMIT}). Writing always gives the
  * 62 standard properties (plus {@code shape} when the set has a shape block), so write, read and
  * write again gives identical bytes, every float keeping its bits.
  *
@@ -62,6 +63,13 @@ public final class SplatFormats {
     public static final double SH_C0 = 0.28209479177387814;
     /** Bytes per splat of the {@code .splat} format. */
     public static final int SPLAT_RECORD_BYTES = 32;
+
+    /**
+     * The opacity logit an infinite one in a PLY is read as (with its sign): converters write
+     * {@code +-Infinity} for an alpha of exactly 1 or 0; {@code sigmoid(20)} is 1 in float. Finite
+     * values are read as they are.
+     */
+    public static final float OPACITY_LOGIT_LIMIT = 20f;
 
     private static final int[] REST_COUNTS = {0, 9, 24, 45};
 
@@ -169,7 +177,7 @@ public final class SplatFormats {
         fill(file, v, new String[] {"x", "y", "z"}, g.means().value(), 3, 0);
         fill(file, v, new String[] {"scale_0", "scale_1", "scale_2"}, g.logScales().value(), 3, 0);
         fill(file, v, new String[] {"rot_0", "rot_1", "rot_2", "rot_3"}, g.quaternions().value(), 4, 0);
-        fill(file, v, new String[] {"opacity"}, g.opacityLogits().value(), 1, 0);
+        fillOpacity(file, v, g.opacityLogits().value());
         fill(file, v, new String[] {"f_dc_0", "f_dc_1", "f_dc_2"}, g.shDc().value(), 3, 0);
         int perChannel = restCount / 3;
         float[] rest = g.shRest().value();
@@ -209,6 +217,26 @@ public final class SplatFormats {
                 }
                 dst[i * cols + col0 + k] = x;
             }
+        }
+    }
+
+    /**
+     * Copies the {@code opacity} column into {@code dst (n)}; an infinite logit (what a converter
+     * writes for an alpha of exactly 0 or 1, e.g. splat-transform decoding SPZ) becomes
+     * {@code +-OPACITY_LOGIT_LIMIT}.
+     */
+    private static void fillOpacity(Path file, PlyElement v, float[] dst) throws KfFormatException {
+        PlyProperty p = v.property("opacity");
+        if (p == null) {
+            throw new KfFormatException(file, "element vertex: no property 'opacity' (a 3DGS splat PLY has x y z f_dc_0..2 [f_rest_*] opacity scale_0..2 rot_0..3)");
+        }
+        if (p.isList()) throw new KfFormatException(file, "element vertex: property 'opacity' is a list, expected a scalar");
+        int n = v.count();
+        float[] f = p.toFloats(n);
+        for (int i = 0; i < n; i++) {
+            float x = f[i];
+            if (Float.isNaN(x)) throw new KfFormatException(file, "element vertex " + i + ": opacity is NaN, expected a number");
+            dst[i] = Float.isInfinite(x) ? Math.copySign(OPACITY_LOGIT_LIMIT, x) : x;
         }
     }
 

@@ -146,6 +146,38 @@ class SplatFormatsTest {
     }
 
     @Test
+    void infiniteOpacityLogitsAreClampedNanIsNot() throws IOException {
+        // splat-transform writes +-Infinity opacity logits for alpha bytes 255 and 0 (e.g. decoding SPZ)
+        PlyElement v = new PlyElement("vertex", 3);
+        for (String s : new String[] {"x", "y", "z", "f_dc_0", "f_dc_1", "f_dc_2", "scale_0", "scale_1", "scale_2",
+                "rot_0", "rot_1", "rot_2", "rot_3"}) {
+            v.add(PlyProperty.ofFloats(s, new float[] {1, 2, 3}));
+        }
+        v.add(PlyProperty.ofFloats("opacity", new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 25f}));
+        PlyFile ply = new PlyFile(PlyEncoding.BINARY_LITTLE_ENDIAN).add(v);
+        Path f = dir.resolve("inf.ply");
+        ply.write(f);
+        float[] o = SplatFormats.readPly(f).opacityLogits().value();
+        assertArrayEquals(new float[] {SplatFormats.OPACITY_LOGIT_LIMIT, -SplatFormats.OPACITY_LOGIT_LIMIT, 25f}, o);
+        assertEquals(1f, (float) (1 / (1 + Math.exp(-SplatFormats.OPACITY_LOGIT_LIMIT))));
+
+        Path g = dir.resolve("nanop.ply");
+        new PlyFile(PlyEncoding.BINARY_LITTLE_ENDIAN).add(replaced(v, "opacity", new float[] {0, Float.NaN, 0})).write(g);
+        KfFormatException e = assertThrows(KfFormatException.class, () -> SplatFormats.readPly(g));
+        assertTrue(e.getMessage().contains("nanop.ply") && e.getMessage().contains("vertex 1") && e.getMessage().contains("opacity"),
+                e.getMessage());
+    }
+
+    private static PlyElement replaced(PlyElement v, String name, float[] values) {
+        PlyElement out = new PlyElement(v.name(), v.count());
+        for (PlyProperty p : v.properties()) {
+            if (!p.name().equals(name)) out.add(p);
+        }
+        out.add(PlyProperty.ofFloats(name, values));
+        return out;
+    }
+
+    @Test
     void badPlyNamesTheFile() throws IOException {
         PlyElement v = new PlyElement("vertex", 2);
         for (String s : new String[] {"x", "y", "z", "f_dc_0", "f_dc_1", "f_dc_2", "opacity", "scale_0", "scale_1", "scale_2",

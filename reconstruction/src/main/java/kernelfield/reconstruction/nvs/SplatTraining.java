@@ -50,7 +50,7 @@ import kernelfield.fields.splat.SplatRasterSettings;
  *       resolution scale and, when RGBA, composited over the background; one view per step drawn
  *       with the run's seeded generator;</li>
  *   <li>initialization ({@link SplatInit}): the dataset's sparse points (COLMAP points3D) when it
- *       has them, else random points in the cube around what the cameras look at; with RGBA
+ *       has them (and {@link SplatTrainingOptions#initFromPoints()} is on), else random points in the cube around what the cameras look at; with RGBA
  *       images, kept only inside the visual hull of the masks and coloured from the images;</li>
  *   <li>Adam with per-group rates: positions {@code 1.6e-4 -> 1.6e-6} times the scene extent,
  *       log-linear over the iterations; f_dc 2.5e-3, f_rest 2.5e-3 / 20, opacity 0.025, scaling
@@ -140,7 +140,7 @@ public final class SplatTraining implements AutoCloseable {
         SeededRandom rng = new SeededRandom(o.seed() ^ 0x5EED1417L);
         GaussianSet g;
         String init;
-        if (ds.points() != null && ds.points().size() > 0) {
+        if (o.initFromPoints() && ds.points() != null && ds.points().size() > 0) {
             g = SplatInit.fromPoints(ds.points(), shape);
             init = "sparse points (" + g.size() + ")";
         } else {

@@ -36,7 +36,8 @@ import kernelfield.fields.splat.SplatKernel;
  * @param percentDense splats larger than this fraction of the scene extent are split, smaller ones cloned
  * @param opacityResetInterval steps between opacity resets (0: never)
  * @param minOpacity splats below this opacity are pruned (MCMC: relocated)
- * @param initPoints number of random initial points when the dataset has no sparse points
+ * @param initPoints number of random initial points when the dataset has no sparse points (or {@code initFromPoints} is off)
+ * @param initFromPoints start from the dataset's sparse points (COLMAP points3D) when it has them; off: random points even then
  * @param initFromMasks with RGBA training images, keep only random initial points inside the visual hull of the alpha masks
  * @param sparseAdam row-sparse Adam: splats not visible in a step keep their moments (3DGS's sparse Adam); false is PyTorch's dense Adam
  * @param mcmcNoiseLr MCMC: scale of the position noise (times the position rate)
@@ -72,6 +73,7 @@ public record SplatTrainingOptions(
         int opacityResetInterval,
         double minOpacity,
         int initPoints,
+        boolean initFromPoints,
         boolean initFromMasks,
         boolean sparseAdam,
         double mcmcNoiseLr,
@@ -146,6 +148,7 @@ public record SplatTrainingOptions(
         b.opacityResetInterval = opacityResetInterval;
         b.minOpacity = minOpacity;
         b.initPoints = initPoints;
+        b.initFromPoints = initFromPoints;
         b.initFromMasks = initFromMasks;
         b.sparseAdam = sparseAdam;
         b.mcmcNoiseLr = mcmcNoiseLr;
@@ -184,6 +187,7 @@ public record SplatTrainingOptions(
         private int opacityResetInterval = 3000;
         private double minOpacity = 0.005;
         private int initPoints = 20000;
+        private boolean initFromPoints = true;
         private boolean initFromMasks = true;
         private boolean sparseAdam = true;
         private double mcmcNoiseLr = 5e5;
@@ -358,6 +362,12 @@ public record SplatTrainingOptions(
             return this;
         }
 
+        /** See {@link SplatTrainingOptions#initFromPoints()}. */
+        public Builder initFromPoints(boolean v) {
+            this.initFromPoints = v;
+            return this;
+        }
+
         /** See {@link SplatTrainingOptions#initFromMasks()}. */
         public Builder initFromMasks(boolean v) {
             this.initFromMasks = v;
@@ -390,7 +400,7 @@ public record SplatTrainingOptions(
 
         /** The options; throws {@link IllegalArgumentException} on a bad value. */
         public SplatTrainingOptions build() {
-            return new SplatTrainingOptions(iterations, timeBudgetSeconds, background, strategy, maxSplats, kernel, antialiased, seed, threads, resolutionScale, lrPositionInit, lrPositionFinal, lrFeature, lrOpacity, lrScaling, lrRotation, lrShape, ssimWeight, maxShDegree, shDegreeInterval, densifyFrom, densifyUntil, densifyInterval, densifyGradThreshold, percentDense, opacityResetInterval, minOpacity, initPoints, initFromMasks, sparseAdam, mcmcNoiseLr, mcmcOpacityReg, mcmcScaleReg);
+            return new SplatTrainingOptions(iterations, timeBudgetSeconds, background, strategy, maxSplats, kernel, antialiased, seed, threads, resolutionScale, lrPositionInit, lrPositionFinal, lrFeature, lrOpacity, lrScaling, lrRotation, lrShape, ssimWeight, maxShDegree, shDegreeInterval, densifyFrom, densifyUntil, densifyInterval, densifyGradThreshold, percentDense, opacityResetInterval, minOpacity, initPoints, initFromPoints, initFromMasks, sparseAdam, mcmcNoiseLr, mcmcOpacityReg, mcmcScaleReg);
         }
     }
 }
