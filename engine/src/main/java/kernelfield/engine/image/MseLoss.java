@@ -6,50 +6,19 @@ import kernelfield.engine.compute.CpuDevice;
  * Mean squared error (L2) {@code mean (pred - target)^2} over all {@code H * W * C} elements;
  * gradient {@code 2 (pred - target) / N}. Parallel over rows, deterministic.
  */
-public final class MseLoss implements ImageLoss {
-    private final int w;
-    private final int h;
-    private final int c;
-    private final int n;
-    private final CpuDevice device;
+public final class MseLoss extends PixelwiseLoss {
 
     public MseLoss(int width, int height, int channels) {
         this(width, height, channels, CpuDevice.shared());
     }
 
     public MseLoss(int width, int height, int channels, CpuDevice device) {
-        this.n = ImageShape.size(width, height, channels);
-        this.w = width;
-        this.h = height;
-        this.c = channels;
-        this.device = device;
-    }
-
-    @Override
-    public int width() {
-        return w;
-    }
-
-    @Override
-    public int height() {
-        return h;
-    }
-
-    @Override
-    public int channels() {
-        return c;
-    }
-
-    @Override
-    public double value(float[] pred, float[] target) {
-        return backward(pred, target, null, 0f);
+        super(width, height, channels, device);
     }
 
     @Override
     public double backward(float[] pred, float[] target, float[] grad, float weight) {
-        ImageShape.check("pred", pred, n, w, h, c);
-        ImageShape.check("target", target, n, w, h, c);
-        if (grad != null) ImageShape.check("grad", grad, n, w, h, c);
+        check(pred, target, grad);
         final int row = w * c;
         final double g = 2.0 * weight / n;
         double sum = device.sum(h, ImageShape.ROW_GRAIN, (y0, y1) -> {
