@@ -171,6 +171,35 @@ public final class VoxelHierarchy {
         return new VoxelHierarchy(origin[0], origin[1], origin[2], h0, lv);
     }
 
+    /**
+     * A hierarchy over given active voxels: {@code keys[l]} the Morton keys of level {@code l},
+     * strictly increasing (held, not copied; any level may be empty). Used to rebuild a field from
+     * its compact form (keys and coefficients), e.g. a restriction of a solved field to a region.
+     * Allocates the lookup maps and neighbour tables.
+     *
+     * @param origin {@code (3)} the common corner of voxel (0, 0, 0) on every level
+     * @param h0     finest voxel size, {@code > 0}
+     * @throws IllegalArgumentException when a level's keys are not strictly increasing or there
+     *                                  are no levels
+     */
+    public static VoxelHierarchy fromKeys(double[] origin, double h0, long[][] keys, CpuDevice device) {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(keys, "keys");
+        if (!(h0 > 0) || !Double.isFinite(h0)) throw new IllegalArgumentException("voxel size must be positive and finite, got " + h0);
+        if (keys.length < 1 || keys.length > 20) throw new IllegalArgumentException("level count must be in 1..20, got " + keys.length);
+        Level[] lv = new Level[keys.length];
+        for (int l = 0; l < keys.length; l++) {
+            long[] k = keys[l];
+            for (int i = 0; i < k.length; i++) {
+                if (k[i] < 0 || (i > 0 && k[i] <= k[i - 1])) {
+                    throw new IllegalArgumentException("level " + l + ": keys not strictly increasing at index " + i);
+                }
+            }
+            lv[l] = new Level(l, h0 * Math.pow(2, l), k, device);
+        }
+        return new VoxelHierarchy(origin[0], origin[1], origin[2], h0, lv);
+    }
+
     private static int coord(float v, double o, double h, int s) {
         if (!Float.isFinite(v)) throw new IllegalArgumentException("sample " + s + " has a non-finite coordinate " + v);
         double c = Math.floor((v - o) / h);

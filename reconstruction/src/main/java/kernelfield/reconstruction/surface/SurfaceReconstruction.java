@@ -137,13 +137,23 @@ public final class SurfaceReconstruction {
 
     /**
      * A fixed frame for a tile: the finest voxel size, the common origin of every level (so that
-     * all tiles share one lattice), and the lattice cells (spacing {@code h0 / meshSubdivision}) the
-     * tile owns, {@code [ownedLo, ownedHi)} per axis. Only owned cells are polygonized.
+     * all tiles share one lattice), the tile's cube in finest voxels ({@code [tileLo, tileLo +
+     * voxelsPerTile)} per axis) and the blend width in voxels. Only the tile's interior cells
+     * (outside every blend zone, {@link Seams}) are polygonized; the rest goes into a {@link
+     * TiledReconstruction.Seam}.
      */
-    record Frame(double voxelSize, double[] origin, int[] ownedLo, int[] ownedHi, double noise) {
+    record Frame(double voxelSize, double[] origin, int[] tileLo, int voxelsPerTile, int blend, double noise) {
+    }
+
+    /** A framed run's outcome: the result (its mesh: the interior cells) and the tile's seam data. */
+    record Framed(Result result, TiledReconstruction.Seam seam) {
     }
 
     static Result reconstruct(PointCloud cloud, Options options, Progress progress, Frame frame) {
+        return run(cloud, options, progress, frame).result();
+    }
+
+    static Framed run(PointCloud cloud, Options options, Progress progress, Frame frame) {
         Objects.requireNonNull(cloud, "cloud");
         Objects.requireNonNull(options, "options");
         Progress pr = progress == null ? Progress.none() : progress;
@@ -265,8 +275,15 @@ public final class SurfaceReconstruction {
             // 6. mesh
             long t5 = System.nanoTime();
             pr.report("mesh", 0.8);
-            TriangleMesh mesh = extract(field, options.watertight(), options.meshSubdivision(), device,
-                    frame == null ? null : frame.ownedLo(), frame == null ? null : frame.ownedHi());
+            int sd = options.meshSubdivision();
+            int[] candidates = SurfaceCells.candidates(field, !options.watertight(), 1.5, device);
+            TiledReconstruction.Seam seam = null;
+            if (frame != null) {
+                seam = Seams.capture(frame, field, candidates, sd);
+                candidates = Seams.interior(frame, candidates);
+            }
+            int[] cells = SurfaceCells.crossed(field::evaluateVoxelLattices, candidates, sd, device);
+            TriangleMesh mesh = polygonize(cells, (g, out, d) -> field.evaluateLattice(0, sd, g, out, d), origin, h0 / sd, device);
             secs.put("mesh", (System.nanoTime() - t5) * 1e-9);
             // 7. attributes
             long t6 = System.nanoTime();
@@ -297,32 +314,22 @@ public final class SurfaceReconstruction {
             }
             secs.put("attributes", (System.nanoTime() - t6) * 1e-9);
             pr.report("done", 1.0);
-            return new Result(mesh, field, h0, noise, n0 - n, estimated, samples.size(), solved.iterations(), secs);
+            return new Framed(new Result(mesh, field, h0, noise, n0 - n, estimated, samples.size(), solved.iterations(), secs), seam);
         }
     }
 
+    /** A field at lattice points: {@code g (M, 3)} integer lattice coordinates, values into {@code out (M)}. */
+    @FunctionalInterface
+    interface LatticePoints {
+        void evaluate(int[] g, float[] out, CpuDevice device);
+    }
+
     /**
-     * Marching cubes on the lattice of spacing {@code h0 / subdivision}, over the cells the zero
-     * level set crosses ({@link SurfaceCells}); the field is evaluated at exact lattice points
-     * ({@link NksField#latticeValue}) and the mesh is built in lattice units, then placed in space.
+     * Marching cubes over the lattice cells {@code cells (C, 3)} of spacing {@code hm} anchored at
+     * {@code origin}: the field is evaluated at exact lattice points and the mesh is built in
+     * lattice units, then placed in space. Allocates the mesh and {@code O(C)} scratch.
      */
-    static TriangleMesh extract(NksField field, boolean watertight, int subdivision, CpuDevice device, int[] ownedLo, int[] ownedHi) {
-        VoxelHierarchy hier = field.hierarchy();
-        int sd = subdivision;
-        int[] cells = SurfaceCells.crossedCells(field, !watertight, 1.5, sd, device);
-        if (ownedLo != null) {
-            int m = 0;
-            for (int i = 0; i < cells.length; i += 3) {
-                boolean own = true;
-                for (int a = 0; a < 3; a++) own &= cells[i + a] >= ownedLo[a] && cells[i + a] < ownedHi[a];
-                if (own) {
-                    cells[m++] = cells[i];
-                    cells[m++] = cells[i + 1];
-                    cells[m++] = cells[i + 2];
-                }
-            }
-            cells = Arrays.copyOf(cells, m);
-        }
+    static TriangleMesh polygonize(int[] cells, LatticePoints field, double[] origin, double hm, CpuDevice device) {
         if (cells.length == 0) return new TriangleMesh(new float[0], new int[0]);
         int mx = 0, my = 0, mz = 0;
         for (int i = 0; i < cells.length; i += 3) {
@@ -340,13 +347,12 @@ public final class SurfaceReconstruction {
             int[] g = new int[3 * m];
             for (int i = 0; i < 3 * m; i++) g[i] = Math.round(p[i]);
             if (buf[0] == null || buf[0].length < m) buf[0] = new float[m];
-            field.evaluateLattice(0, sd, g, buf[0], device);
+            field.evaluate(g, buf[0], device);
             return buf[0];
         };
         TriangleMesh lattice = SparseMarchingCubes.extract(f, grid, keys, 0f);
         float[] v = lattice.vertices();
-        double hm = hier.finestVoxelSize() / sd;
-        double ox = hier.originX(), oy = hier.originY(), oz = hier.originZ();
+        double ox = origin[0], oy = origin[1], oz = origin[2];
         for (int i = 0; i < v.length; i += 3) {
             v[i] = (float) (ox + v[i] * hm);
             v[i + 1] = (float) (oy + v[i + 1] * hm);

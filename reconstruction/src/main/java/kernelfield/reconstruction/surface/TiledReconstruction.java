@@ -1,5 +1,6 @@
 package kernelfield.reconstruction.surface;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import kernelfield.engine.compute.CpuDevice;
 import kernelfield.engine.data.PointCloud;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.geometry.KdTree;
@@ -17,15 +19,18 @@ import kernelfield.fields.nks.VoxelHierarchy;
  * Tiled reconstruction (DESIGN.md, "Tiles"): the cloud is cut into the cubes of a regular grid of
  * {@link Tile}s sharing one lattice ({@link Tile.Grid}); each tile is reconstructed from the points
  * inside its halo box alone ({@link #reconstructTile}, a pure function: tiles can run anywhere, in
- * any order) and polygonizes only the lattice cells it owns; the pieces are then fused
- * ({@link #fuse}): vertices on shared tile faces are welded by their lattice edge.
+ * any order) and polygonizes the lattice cells of its interior; a second pass per tile
+ * ({@link #seamMesh}, again a pure function, of the tile's and its neighbours' {@link Seam}s)
+ * polygonizes the cells near its faces with one field blended from the tiles' fields (see
+ * {@code Seams}: every lattice point gets one value whichever tile evaluates it); the pieces are
+ * then fused ({@link #fuse}): vertices on the planes where pieces meet are welded by their lattice
+ * edge. The result is therefore closed across seams wherever the blended field's zero set is:
+ * with {@code watertight}, a closed shape gives a closed, manifold mesh, as untiled.
  *
- * <p>Where two tiles' fields disagree in sign at a corner on their shared face (both fields are
- * fitted to the same points there, the halo keeping them close, so only where the field is
- * within rounding of zero) the seam keeps a gap of one lattice cell. Normals, when the cloud has
- * none, are estimated and oriented per tile (halo included); orientation is therefore only
- * consistent across tiles when the surface is (give normals for large scans where possible).
- * Memory: the cloud, an index per point, and one tile's working set at a time.
+ * <p>Normals, when the cloud has none, are estimated and oriented per tile (halo included);
+ * orientation is therefore only consistent across tiles when the surface is (give normals for
+ * large scans where possible). Memory: the cloud, an index per point, one tile's working set at a
+ * time, and the seams (each tile's coefficients near its faces and its candidate voxels there).
  */
 public final class TiledReconstruction {
     /** Points above which {@link #reconstructAuto} tiles. */
@@ -186,23 +191,90 @@ public final class TiledReconstruction {
     }
 
     /**
-     * Reconstructs one tile from {@code points} (those inside its halo box; others are ignored by
-     * nothing, so pass exactly those): a pure function of its arguments. The mesh holds only the
-     * triangles of the cells the tile owns; it may be empty (a tile whose points are degenerate).
+     * What pass 1 keeps of a tile for the seams: its field's coefficients on the voxels whose
+     * kernels reach within the blend width of its cube's faces ({@code keys (L)} Morton keys per
+     * level, increasing; {@code coefficients (L)} matching), and its candidate finest voxels
+     * {@code bandVoxels (K, 3)} near its faces outside every tile's interior. Serializable, to ship
+     * between workers.
+     *
+     * @param x tile coordinate along x
+     * @param y tile coordinate along y
+     * @param z tile coordinate along z
      */
-    public static SurfaceReconstruction.Result reconstructTile(Tile tile, PointCloud points, SurfaceReconstruction.Options options) {
+    public record Seam(int x, int y, int z, long[][] keys, double[][] coefficients, int[] bandVoxels) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public Seam {
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(coefficients, "coefficients");
+            Objects.requireNonNull(bandVoxels, "bandVoxels");
+            if (keys.length != coefficients.length) throw new IllegalArgumentException(keys.length + " key levels, " + coefficients.length + " coefficient levels");
+            for (int l = 0; l < keys.length; l++) {
+                if (keys[l].length != coefficients[l].length) throw new IllegalArgumentException("level " + l + ": keys and coefficients differ in length");
+            }
+            if (bandVoxels.length % 3 != 0) throw new IllegalArgumentException("band voxels length " + bandVoxels.length + " not a multiple of 3");
+        }
+
+        /** Coefficients held, all levels. */
+        public long size() {
+            long n = 0;
+            for (long[] k : keys) n += k.length;
+            return n;
+        }
+    }
+
+    /**
+     * Pass 1 of a tile.
+     *
+     * @param result its reconstruction; the mesh holds the tile's interior cells only (those more
+     *               than the blend width from its faces)
+     * @param seam   what pass 2 of it and its neighbours needs
+     */
+    public record TileResult(SurfaceReconstruction.Result result, Seam seam) {
+        /** The interior mesh. */
+        public TriangleMesh mesh() {
+            return result.mesh();
+        }
+    }
+
+    /**
+     * Pass 1: reconstructs one tile from {@code points} (those inside its halo box; pass exactly
+     * those): a pure function of its arguments. The mesh holds the triangles of the interior cells
+     * the tile owns; it may be empty.
+     *
+     * @throws IllegalArgumentException when the tile's points span no surface (degenerate)
+     */
+    public static TileResult reconstructTile(Tile tile, PointCloud points, SurfaceReconstruction.Options options) {
         Objects.requireNonNull(tile, "tile");
         Tile.Grid g = tile.grid();
+        int vpt = g.voxelsPerTile();
         SurfaceReconstruction.Frame frame = new SurfaceReconstruction.Frame(g.voxelSize(), new double[] {g.originX(), g.originY(), g.originZ()},
-                tile.ownedLo(), tile.ownedHi(), g.noise());
-        return SurfaceReconstruction.reconstruct(points, options.withMeshSubdivision(g.subdivision()).withVoxelSize(g.voxelSize()), null,
-                frame);
+                new int[] {tile.x() * vpt, tile.y() * vpt, tile.z() * vpt}, vpt, Seams.blendVoxels(g), g.noise());
+        SurfaceReconstruction.Framed r = SurfaceReconstruction.run(points,
+                options.withMeshSubdivision(g.subdivision()).withVoxelSize(g.voxelSize()), null, frame);
+        return new TileResult(r.result(), r.seam());
+    }
+
+    /**
+     * Pass 2: the mesh of the cells {@code tile} owns outside its interior, polygonized with the
+     * field blended from {@code seams} (the seams of the tile and of its neighbours that were
+     * solved; others are ignored; tiles whose pass 1 failed are simply absent). {@code points}, the
+     * tile's points, are used for vertex colours only and may be null. A pure function of its
+     * arguments; allocates the mesh.
+     */
+    public static TriangleMesh seamMesh(Tile tile, List<Seam> seams, PointCloud points, SurfaceReconstruction.Options options) {
+        Objects.requireNonNull(tile, "tile");
+        Objects.requireNonNull(seams, "seams");
+        try (CpuDevice device = CpuDevice.withThreads(options.threads())) {
+            return Seams.seamMesh(tile.grid(), tile.x(), tile.y(), tile.z(), seams, points, device);
+        }
     }
 
     /**
      * Fuses tile meshes of one grid: concatenates them in the given order and welds the vertices
-     * that lie on the same lattice edge of a tile face (the first one kept, with its normal and
-     * colour). Allocates the result.
+     * that lie on the same lattice edge of a plane where pieces meet (tile faces and the planes
+     * at the blend width inside them; the first one kept, with its normal and colour). Allocates
+     * the result.
      */
     public static TriangleMesh fuse(List<TriangleMesh> pieces, Tile.Grid grid) {
         int nv = 0, nt = 0;
@@ -221,6 +293,7 @@ public final class TiledReconstruction {
         Map<EdgeKey, Integer> seam = new HashMap<>();
         double hm = grid.voxelSize() / grid.subdivision();
         int cpt = grid.voxelsPerTile() * grid.subdivision();
+        int bl = Seams.blendVoxels(grid) * grid.subdivision();
         double[] org = {grid.originX(), grid.originY(), grid.originZ()};
         int vo = 0, kept = 0, to = 0;
         long[] lat = new long[3];
@@ -235,7 +308,8 @@ public final class TiledReconstruction {
                     long r = Math.round(u);
                     integral[a] = Math.abs(u - r) < 1e-3;
                     lat[a] = integral[a] ? r : (long) Math.floor(u);
-                    if (integral[a] && r % cpt == 0) onFace = true;
+                    long q = Math.floorMod(r, (long) cpt);
+                    if (integral[a] && (q == 0 || q == bl || q == cpt - bl)) onFace = true;
                 }
                 int target = -1;
                 if (onFace) {
@@ -270,9 +344,11 @@ public final class TiledReconstruction {
     }
 
     /**
-     * Tiled reconstruction of the whole cloud: {@link #plan}, then every occupied tile in octree key
-     * order, then {@link #fuse}. The result's field is null and its CG iterations empty; its
-     * samples and stage seconds are summed over the tiles.
+     * Tiled reconstruction of the whole cloud: {@link #plan}, then pass 1 ({@link #reconstructTile})
+     * of every occupied tile in octree key order, keeping their {@link Seam}s, then pass 2
+     * ({@link #seamMesh}) of every solved tile, then {@link #fuse} (interior pieces first, in tile
+     * order, then the seam pieces). The result's field is null and its CG iterations empty; its
+     * samples and stage seconds are summed over the tiles ("seams": pass 2).
      */
     public static SurfaceReconstruction.Result reconstruct(PointCloud cloud, SurfaceReconstruction.Options options, double tileSize,
             SurfaceReconstruction.Progress progress) {
@@ -309,44 +385,72 @@ public final class TiledReconstruction {
         int dropped = n - order.length, samples = 0;
         boolean estimated = false;
         double noise = grid.noise();
+        Seam[] seams = new Seam[tiles.size()];
         for (int ti = 0; ti < tiles.size(); ti++) {
             Tile tile = tiles.get(ti);
-            pr.report("tile " + (ti + 1) + "/" + tiles.size(), (double) ti / tiles.size());
-            double[] b = tile.haloBox();
-            int m = 0;
-            int[] idx = new int[64];
+            pr.report("tile " + (ti + 1) + "/" + tiles.size(), 0.8 * ti / tiles.size());
+            PointCloud sub = gather(cloud, tile, slot, start, order);
+            try {
+                TileResult r = reconstructTile(tile, sub, options);
+                pieces.add(r.mesh());
+                seams[ti] = r.seam();
+                samples += r.result().samples();
+                estimated |= r.result().normalsEstimated();
+                for (Map.Entry<String, Double> e : r.result().seconds().entrySet()) secs.merge(e.getKey(), e.getValue(), Double::sum);
+            } catch (IllegalArgumentException degenerate) {
+                // a tile whose points span no surface (a few stray points in the halo) contributes nothing
+            }
+        }
+        long ts = System.nanoTime();
+        for (int ti = 0; ti < tiles.size(); ti++) {
+            if (seams[ti] == null) continue;
+            Tile tile = tiles.get(ti);
+            pr.report("seams " + (ti + 1) + "/" + tiles.size(), 0.8 + 0.2 * ti / tiles.size());
+            List<Seam> near = new ArrayList<>();
             for (int dz = -1; dz <= 1; dz++) {
                 for (int dy = -1; dy <= 1; dy++) {
                     for (int dx = -1; dx <= 1; dx++) {
                         int x = tile.x() + dx, y = tile.y() + dy, z = tile.z() + dz;
                         if (x < 0 || y < 0 || z < 0) continue;
                         Integer s = slot.get(VoxelHierarchy.morton(x, y, z));
-                        if (s == null) continue;
-                        for (int q = start[s]; q < start[s + 1]; q++) {
-                            int i = order[q];
-                            if (!inside(p, i, b)) continue;
-                            if (m == idx.length) idx = Arrays.copyOf(idx, 2 * m);
-                            idx[m++] = i;
-                        }
+                        if (s != null && seams[s] != null) near.add(seams[s]);
                     }
                 }
             }
-            Arrays.sort(idx, 0, m); // input order: the tile's result does not depend on the bucketing
-            PointCloud sub = subset(cloud, Arrays.copyOf(idx, m));
-            try {
-                SurfaceReconstruction.Result r = reconstructTile(tile, sub, options);
-                pieces.add(r.mesh());
-                samples += r.samples();
-                estimated |= r.normalsEstimated();
-                for (Map.Entry<String, Double> e : r.seconds().entrySet()) secs.merge(e.getKey(), e.getValue(), Double::sum);
-            } catch (IllegalArgumentException degenerate) {
-                // a tile whose points span no surface (a few stray points in the halo) contributes nothing
-            }
+            PointCloud sub = cloud.hasColors() ? gather(cloud, tile, slot, start, order) : null;
+            pieces.add(seamMesh(tile, near, sub, options));
         }
+        secs.put("seams", (System.nanoTime() - ts) * 1e-9);
         long tf = System.nanoTime();
         TriangleMesh mesh = fuse(pieces, grid);
         secs.put("fuse", (System.nanoTime() - tf) * 1e-9);
         pr.report("done", 1.0);
         return new SurfaceReconstruction.Result(mesh, null, grid.voxelSize(), noise, dropped, estimated, samples, new int[0], secs);
+    }
+
+    /** The points of the tile's halo box, in input order, from the per-tile buckets: a new cloud. */
+    private static PointCloud gather(PointCloud cloud, Tile tile, Map<Long, Integer> slot, int[] start, int[] order) {
+        float[] p = cloud.positions();
+        double[] b = tile.haloBox();
+        int m = 0;
+        int[] idx = new int[64];
+        for (int dz = -1; dz <= 1; dz++) {
+            for (int dy = -1; dy <= 1; dy++) {
+                for (int dx = -1; dx <= 1; dx++) {
+                    int x = tile.x() + dx, y = tile.y() + dy, z = tile.z() + dz;
+                    if (x < 0 || y < 0 || z < 0) continue;
+                    Integer s = slot.get(VoxelHierarchy.morton(x, y, z));
+                    if (s == null) continue;
+                    for (int q = start[s]; q < start[s + 1]; q++) {
+                        int i = order[q];
+                        if (!inside(p, i, b)) continue;
+                        if (m == idx.length) idx = Arrays.copyOf(idx, 2 * m);
+                        idx[m++] = i;
+                    }
+                }
+            }
+        }
+        Arrays.sort(idx, 0, m); // input order: the tile's result does not depend on the bucketing
+        return subset(cloud, Arrays.copyOf(idx, m));
     }
 }

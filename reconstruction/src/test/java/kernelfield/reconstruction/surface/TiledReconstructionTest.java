@@ -13,6 +13,8 @@ import java.util.List;
 import kernelfield.engine.data.PointCloud;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.geometry.KdTree;
+import kernelfield.engine.geometry.MeshMetrics;
+import kernelfield.engine.geometry.MeshTopology;
 import org.junit.jupiter.api.Test;
 
 class TiledReconstructionTest {
@@ -56,10 +58,46 @@ class TiledReconstructionTest {
     }
 
     @Test
+    void watertightTiledSphereIsClosedManifoldAndAgreesWithUntiled() {
+        // tiles of 0.4 on a sphere of radius 0.5: the surface crosses tile faces, edges and corners
+        PointCloud pc = SurfaceReconstructionTest.sphere(5000, 0.5, 13);
+        SurfaceReconstruction.Options wt = OPT.withWatertight(true);
+        Tile.Grid grid = TiledReconstruction.plan(pc, wt, 0.4);
+        List<Tile> tiles = TiledReconstruction.tiles(pc, grid);
+        assertTrue(tiles.size() >= 20, "tiles " + tiles.size());
+        SurfaceReconstruction.Result tiled = TiledReconstruction.reconstruct(pc, wt, 0.4, null);
+        TriangleMesh m = tiled.mesh();
+        MeshTopology.Report rep = MeshTopology.analyze(m);
+        assertTrue(rep.isWatertight(), "tiled watertight: " + rep);
+        assertTrue(rep.isConsistentlyOriented(), "tiled orientation: " + rep);
+        assertEquals(1, rep.components(), "one component: " + rep);
+        assertEquals(2, rep.eulerCharacteristic(), "a sphere: " + rep);
+        assertTrue(MeshTopology.signedVolume(m) > 0, "outward orientation");
+        TriangleMesh whole = SurfaceReconstruction.reconstruct(pc, wt.withVoxelSize(grid.voxelSize()), null).mesh();
+        assertTrue(MeshTopology.isWatertight(whole));
+        MeshMetrics.Result agree = MeshMetrics.compare(m, whole, MeshMetrics.Options.defaults().withTaus(0.005));
+        assertTrue(agree.fscore(0.005) >= 0.99, "F@0.5% tiled vs untiled " + agree.fscore(0.005));
+        // every vertex normal points outwards
+        float[] v = m.vertices(), n = m.normals();
+        for (int i = 0; i < v.length; i += 3) {
+            double dot = (v[i] - 1.0) * n[i] + (v[i + 1] - 2.0) * n[i + 1] + (v[i + 2] - 3.0) * n[i + 2];
+            assertTrue(dot > 0.45, "normal at vertex " + i / 3);
+        }
+    }
+
+    @Test
     void aTileIsAPureFunctionOfItsPointsAndSerializable() throws Exception {
         PointCloud pc = SurfaceReconstructionTest.sphere(8000, 0.5, 12);
         Tile.Grid grid = TiledReconstruction.plan(pc, OPT, 0.5);
-        Tile tile = TiledReconstruction.tiles(pc, grid).get(0);
+        Tile tile = null;
+        int most = -1;
+        for (Tile t : TiledReconstruction.tiles(pc, grid)) {
+            int c = TiledReconstruction.pointsOf(t, pc).size();
+            if (c > most) {
+                most = c;
+                tile = t;
+            }
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(tile);
@@ -71,11 +109,27 @@ class TiledReconstructionTest {
         assertEquals(tile, back);
         assertEquals(tile.key(), back.key());
         PointCloud pts = TiledReconstruction.pointsOf(back, pc);
-        TriangleMesh a = TiledReconstruction.reconstructTile(tile, TiledReconstruction.pointsOf(tile, pc), OPT).mesh();
+        TiledReconstruction.TileResult ra = TiledReconstruction.reconstructTile(tile, TiledReconstruction.pointsOf(tile, pc), OPT);
+        TriangleMesh a = ra.mesh();
         TriangleMesh b = TiledReconstruction.reconstructTile(back, pts, OPT.withThreads(1)).mesh();
         assertTrue(a.triangleCount() > 0);
         assertArrayEquals(a.vertices(), b.vertices());
         assertArrayEquals(a.triangles(), b.triangles());
+        // the seam ships too, and pass 2 is a pure function of the seams
+        bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(ra.seam());
+        }
+        TiledReconstruction.Seam seamBack;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            seamBack = (TiledReconstruction.Seam) in.readObject();
+        }
+        assertTrue(ra.seam().size() > 0 && ra.seam().bandVoxels().length > 0);
+        TriangleMesh sa = TiledReconstruction.seamMesh(tile, List.of(ra.seam()), null, OPT);
+        TriangleMesh sb = TiledReconstruction.seamMesh(back, List.of(seamBack), null, OPT.withThreads(1));
+        assertTrue(sa.triangleCount() > 0);
+        assertArrayEquals(sa.vertices(), sb.vertices());
+        assertArrayEquals(sa.triangles(), sb.triangles());
         // only owned cells: every vertex inside the tile's cube (up to its faces)
         double[] box = tile.haloBox();
         double hw = grid.haloVoxels() * grid.voxelSize();

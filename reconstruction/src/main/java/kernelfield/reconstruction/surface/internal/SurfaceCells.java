@@ -34,8 +34,26 @@ public final class SurfaceCells {
      * @param trim keep only finest voxels active on their level (a distance mask around the input)
      */
     public static int[] crossedCells(NksField field, boolean trim, double lipschitz, int sd, CpuDevice device) {
-        int[] vox = trim ? finestVoxels(field.hierarchy()) : narrowBand(field, lipschitz, device);
-        return crossed(field, vox, sd, device);
+        return crossed(field::evaluateVoxelLattices, candidates(field, trim, lipschitz, device), sd, device);
+    }
+
+    /**
+     * The candidate finest voxels {@code (K, 3)} (finest-level coordinates): with {@code trim} the
+     * active voxels of the finest level, otherwise the coarse-to-fine narrow band. Allocates the
+     * result and {@code O(K)} scratch.
+     */
+    public static int[] candidates(NksField field, boolean trim, double lipschitz, CpuDevice device) {
+        return trim ? finestVoxels(field.hierarchy()) : narrowBand(field, lipschitz, device);
+    }
+
+    /**
+     * A field evaluated on the {@code (sd + 1)^3} lattices of finest voxels, as
+     * {@link NksField#evaluateVoxelLattices}: must be a pure function of each lattice point.
+     */
+    @FunctionalInterface
+    public interface VoxelLattices {
+        /** Values for {@code voxels (K, 3)} into {@code out (K, (sd + 1)^3)}. */
+        void evaluate(int[] voxels, int sd, float[] out, CpuDevice device);
     }
 
     private static int[] finestVoxels(VoxelHierarchy hier) {
@@ -65,8 +83,11 @@ public final class SurfaceCells {
         return cur;
     }
 
-    /** The cells of the candidate voxels' lattices that change sign. */
-    private static int[] crossed(NksField field, int[] vox, int sd, CpuDevice device) {
+    /**
+     * The cells {@code (C, 3)} of the candidate voxels' {@code vox (K, 3)} lattices whose corner
+     * values change sign, in candidate order. Allocates the result and {@code O(K)} scratch.
+     */
+    public static int[] crossed(VoxelLattices field, int[] vox, int sd, CpuDevice device) {
         int nv = vox.length / 3;
         int side = sd + 1, per = side * side * side;
         long[] masks = new long[nv];
@@ -74,7 +95,7 @@ public final class SurfaceCells {
         for (int b0 = 0; b0 < nv; b0 += BLOCK) {
             int nb = Math.min(BLOCK, nv - b0);
             int base = b0;
-            field.evaluateVoxelLattices(Arrays.copyOfRange(vox, 3 * b0, 3 * (b0 + nb)), sd, val, device);
+            field.evaluate(Arrays.copyOfRange(vox, 3 * b0, 3 * (b0 + nb)), sd, val, device);
             device.parallelFor(nb, 1024, (c, st, e) -> {
                 for (int p = st; p < e; p++) {
                     int o = per * p;
