@@ -124,7 +124,7 @@ public final class NksSolver {
         }
 
         public static Options defaults() {
-            return new Options(4.0, 1.0, 0.02, 1e-6, 1, 1e-4, 300, true);
+            return new Options(4.0, 1.0, 0.02, 1e-6, 1, 1e-3, 300, true);
         }
 
         public Options withSweeps(int s) {
@@ -238,7 +238,7 @@ public final class NksSolver {
                     sys = assemble(hier, samples, l, fval, fgrad, options, device);
                 }
                 long tq2 = System.nanoTime();
-                cg.preconditioner(new JacobiPreconditioner(sys.matrix().diagonal()));
+                cg.preconditioner(new JacobiPreconditioner(sys.matrix().diagonal(device)));
                 ConjugateGradient.Result r = cg.solve(sys.matrix(), sys.rhs(), a);
                 if (DEBUG) System.err.printf("level %d: %d unknowns, nnz %d, assemble %.2f s, cg %.2f s (%d it)%n", l, a.length,
                         sys.matrix().nnz(), (tq2 - tq) * 1e-9, (System.nanoTime() - tq2) * 1e-9, r.iterations());
@@ -406,33 +406,65 @@ public final class NksSolver {
     }
 
     /**
+     * For each of the 125 offsets {@code d} in {@code -2..2} (index {@code ((dz + 2) * 5 + dy + 2) * 5 + dx + 2}),
+     * the ways to reach it in two steps of the 27-neighbourhood, as pairs (first step, second
+     * step) of neighbour slots, the sign step first: any active intermediate voxel answers
+     * exactly through its own neighbour table.
+     */
+    private static final int[][] VIA = new int[125][];
+
+    static {
+        for (int dz = -2; dz <= 2; dz++) {
+            for (int dy = -2; dy <= 2; dy++) {
+                for (int dx = -2; dx <= 2; dx++) {
+                    int[] list = new int[54];
+                    int n = 0;
+                    int sx0 = Integer.signum(dx), sy0 = Integer.signum(dy), sz0 = Integer.signum(dz);
+                    list[n++] = ((sz0 + 1) * 3 + sy0 + 1) * 3 + sx0 + 1;
+                    list[n++] = ((dz - sz0 + 1) * 3 + dy - sy0 + 1) * 3 + dx - sx0 + 1;
+                    for (int az = -1; az <= 1; az++) {
+                        for (int ay = -1; ay <= 1; ay++) {
+                            for (int ax = -1; ax <= 1; ax++) {
+                                int rx = dx - ax, ry = dy - ay, rz = dz - az;
+                                if (Math.abs(rx) > 1 || Math.abs(ry) > 1 || Math.abs(rz) > 1) continue;
+                                if (ax == sx0 && ay == sy0 && az == sz0) continue;
+                                list[n++] = ((az + 1) * 3 + ay + 1) * 3 + ax + 1;
+                                list[n++] = ((rz + 1) * 3 + ry + 1) * 3 + rx + 1;
+                            }
+                        }
+                    }
+                    VIA[((dz + 2) * 5 + dy + 2) * 5 + dx + 2] = java.util.Arrays.copyOf(list, n);
+                }
+            }
+        }
+    }
+
+    /**
      * Indices of the 125 voxels at offsets {@code -2..2} around voxel {@code r} into
      * {@code cols}, index {@code ((dz + 2) * 5 + dy + 2) * 5 + dx + 2}, -1 where inactive; returns
-     * the number of active ones.
+     * the number of active ones. Goes through active intermediate neighbours (two table reads);
+     * a hash lookup only where none of them is active.
      */
     static int neighbours125(VoxelHierarchy.Level level, int[] nb27, int r, int[] cols) {
         long key = level.keys()[r];
-        int x = VoxelHierarchy.mortonX(key), y = VoxelHierarchy.mortonY(key), z = VoxelHierarchy.mortonZ(key);
         int count = 0;
-        for (int dz = -2; dz <= 2; dz++) {
-            int sz = Integer.signum(dz);
-            for (int dy = -2; dy <= 2; dy++) {
-                int sy = Integer.signum(dy);
-                for (int dx = -2; dx <= 2; dx++) {
-                    int sx = Integer.signum(dx);
-                    // step through the neighbour one voxel towards the target, then the remainder
-                    int mid = nb27[27 * r + ((sz + 1) * 3 + sy + 1) * 3 + sx + 1];
-                    int idx;
-                    if (mid >= 0) {
-                        int rx = dx - sx, ry = dy - sy, rz = dz - sz;
-                        idx = nb27[27 * mid + ((rz + 1) * 3 + ry + 1) * 3 + rx + 1];
-                    } else {
-                        idx = level.find(x + dx, y + dy, z + dz);
-                    }
-                    cols[((dz + 2) * 5 + dy + 2) * 5 + dx + 2] = idx;
-                    if (idx >= 0) count++;
+        int base = 27 * r;
+        for (int k = 0; k < 125; k++) {
+            int[] via = VIA[k];
+            int idx = -2;
+            for (int q = 0; q < via.length; q += 2) {
+                int mid = nb27[base + via[q]];
+                if (mid >= 0) {
+                    idx = nb27[27 * mid + via[q + 1]];
+                    break;
                 }
             }
+            if (idx == -2) {
+                int dx = k % 5 - 2, dy = k / 5 % 5 - 2, dz = k / 25 - 2;
+                idx = level.find(VoxelHierarchy.mortonX(key) + dx, VoxelHierarchy.mortonY(key) + dy, VoxelHierarchy.mortonZ(key) + dz);
+            }
+            cols[k] = idx;
+            if (idx >= 0) count++;
         }
         return count;
     }

@@ -195,7 +195,34 @@ class NksSolverTest {
         double[] g = new double[3];
         f.valueAndGradient(1.2, 1.2, 1.8, g, 0);
         assertEquals(1.0, g[2], 0.1, "gradient close to the normal");
-        for (int l = 0; l < 2; l++) assertTrue(r.residuals()[l] <= 1e-4 * 1.0001, "level " + l + " converged: " + r.residuals()[l]);
+        double tol = NksSolver.Options.defaults().tolerance();
+        for (int l = 0; l < 2; l++) assertTrue(r.residuals()[l] <= tol * 1.0001, "level " + l + " converged: " + r.residuals()[l]);
+    }
+
+    @Test
+    void neighbours125MatchesDirectLookups() {
+        NksSolver.Samples s = sphereSamples(2000, 5);
+        VoxelHierarchy hier = VoxelHierarchy.build(s.positions(), new double[] {0.2, 0.2, 0.2}, 0.05, 2, 1, false, CpuDevice.shared());
+        int[] cols = new int[125];
+        int present = 0, absent = 0;
+        for (int l = 0; l < 2; l++) {
+            VoxelHierarchy.Level level = hier.level(l);
+            for (int r = 0; r < level.size(); r++) {
+                int count = NksSolver.neighbours125(level, level.neighbours27(), r, cols);
+                long key = level.keys()[r];
+                int x = VoxelHierarchy.mortonX(key), y = VoxelHierarchy.mortonY(key), z = VoxelHierarchy.mortonZ(key);
+                int expected = 0;
+                for (int k = 0; k < 125; k++) {
+                    int want = level.find(x + k % 5 - 2, y + k / 5 % 5 - 2, z + k / 25 - 2);
+                    assertEquals(want, cols[k], "level " + l + " row " + r + " offset " + k);
+                    if (want >= 0) expected++;
+                    if (want >= 0) present++;
+                    else absent++;
+                }
+                assertEquals(expected, count);
+            }
+        }
+        assertTrue(present > 1000 && absent > 1000, present + " present, " + absent + " absent");
     }
 
     @Test

@@ -50,10 +50,17 @@ public final class FloatCsr implements LinearOperator {
 
     /** The diagonal {@code (n)}, a new array (0 where none is stored). */
     public double[] diagonal() {
+        return diagonal(CpuDevice.shared());
+    }
+
+    /** The diagonal {@code (n)}, a new array (0 where none is stored), rows in parallel on {@code device}. */
+    public double[] diagonal(CpuDevice device) {
         double[] d = new double[n];
-        for (int r = 0; r < n; r++) {
-            for (long k = rowPtr[r]; k < rowPtr[r + 1]; k++) if (cols[(int) k] == r) d[r] = vals[(int) k];
-        }
+        device.parallelFor(n, 4096, (c, s, e) -> {
+            for (int r = s; r < e; r++) {
+                for (long k = rowPtr[r]; k < rowPtr[r + 1]; k++) if (cols[(int) k] == r) d[r] = vals[(int) k];
+            }
+        });
         return d;
     }
 
