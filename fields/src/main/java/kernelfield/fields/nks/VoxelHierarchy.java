@@ -39,15 +39,31 @@ public final class VoxelHierarchy {
         private final int index;
         private final double size;
         private final long[] keys;
-        private final LongIntMap lookup;
+        /** Blocks of 4 x 4 x 4 voxels (an aligned Morton range of 64 keys): key >>> 6 -> block ordinal. */
+        private final LongIntMap blocks;
+        /** Per block: which of its 64 voxels are active, and the index of its first active voxel. */
+        private final long[] blockMask;
+        private final int[] blockFirst;
         private final int[] neighbours27;
 
         Level(int index, double size, long[] keys, CpuDevice device) {
             this.index = index;
             this.size = size;
             this.keys = keys;
-            this.lookup = new LongIntMap(keys.length);
-            for (int v = 0; v < keys.length; v++) lookup.put(keys[v], v);
+            int nb = 0;
+            for (int v = 0; v < keys.length; v++) if (v == 0 || keys[v] >>> 6 != keys[v - 1] >>> 6) nb++;
+            this.blocks = new LongIntMap(nb);
+            this.blockMask = new long[nb];
+            this.blockFirst = new int[nb];
+            int b = -1;
+            for (int v = 0; v < keys.length; v++) {
+                if (v == 0 || keys[v] >>> 6 != keys[v - 1] >>> 6) {
+                    b++;
+                    blocks.put(keys[v] >>> 6, b);
+                    blockFirst[b] = v;
+                }
+                blockMask[b] |= 1L << (keys[v] & 63);
+            }
             this.neighbours27 = new int[27 * keys.length];
             device.parallelFor(keys.length, 4096, (c, s, e) -> {
                 for (int v = s; v < e; v++) {
@@ -93,7 +109,13 @@ public final class VoxelHierarchy {
         /** Index of voxel {@code (x, y, z)}, or -1 when it is not active (or out of range). Allocates nothing. */
         public int find(int x, int y, int z) {
             if (x < 0 || y < 0 || z < 0 || x >= AXIS_LIMIT || y >= AXIS_LIMIT || z >= AXIS_LIMIT) return -1;
-            return lookup.get(morton(x, y, z));
+            long key = morton(x, y, z);
+            int b = blocks.get(key >>> 6);
+            if (b < 0) return -1;
+            long m = blockMask[b];
+            int bit = (int) (key & 63);
+            if ((m >>> bit & 1L) == 0) return -1;
+            return blockFirst[b] + Long.bitCount(m & ((1L << bit) - 1));
         }
     }
 
@@ -215,21 +237,24 @@ public final class VoxelHierarchy {
         return Arrays.copyOf(b, u);
     }
 
+    /** The keys within Chebyshev distance r of {@code occ}, sorted, unique: separable, one axis at a time. */
     private static long[] dilate(long[] occ, int r) {
         int w = 2 * r + 1;
-        long count = (long) occ.length * w * w * w;
-        if (count > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("too many voxels to dilate: " + occ.length);
-        long[] all = new long[(int) count];
-        int o = 0;
-        for (long key : occ) {
-            int x = mortonX(key), y = mortonY(key), z = mortonZ(key);
-            for (int dz = -r; dz <= r; dz++) {
-                for (int dy = -r; dy <= r; dy++) {
-                    for (int dx = -r; dx <= r; dx++) all[o++] = morton(x + dx, y + dy, z + dz);
+        long[] cur = occ;
+        for (int axis = 0; axis < 3; axis++) {
+            long count = (long) cur.length * w;
+            if (count > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("too many voxels to dilate: " + cur.length);
+            long[] all = new long[(int) count];
+            int o = 0;
+            for (long key : cur) {
+                int x = mortonX(key), y = mortonY(key), z = mortonZ(key);
+                for (int d = -r; d <= r; d++) {
+                    all[o++] = axis == 0 ? morton(x + d, y, z) : axis == 1 ? morton(x, y + d, z) : morton(x, y, z + d);
                 }
             }
+            cur = uniqueSorted(all, o);
         }
-        return uniqueSorted(all, o);
+        return cur;
     }
 
     /** Number of levels L. */
