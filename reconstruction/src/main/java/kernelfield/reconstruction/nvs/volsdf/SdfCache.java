@@ -9,10 +9,9 @@ import java.util.Arrays;
  * may hold samples (in the hull and near the cached zero level set).
  *
  * <p>{@link #sample} marches a ray through the lattice: cells that are not active are crossed in
- * coarse steps, active ones in steps of {@code dt}, and a sample is placed wherever the cached
- * distance lies in {@code (-bandIn, bandOut)}; the march ends {@code bandIn} behind the first
- * point where the cached distance turns negative (the first surface), or after {@code max}
- * samples. Not thread-safe for {@link #setSdf}; {@link #sample} and {@link #sdf} read only.
+ * coarse steps, active ones in steps of {@code dt}; a sample is placed wherever the cached
+ * distance is below {@code bandOut}, up to {@code bandIn} behind the first point where it turns
+ * negative (the first surface), where the march ends, or after {@code max} samples. Not thread-safe for {@link #setSdf}; {@link #sample} and {@link #sdf} read only.
  */
 final class SdfCache {
     final int n;
@@ -98,6 +97,75 @@ final class SdfCache {
         return hull[cellIndex];
     }
 
+    /** Whether the point lies in a hull cell (false outside the lattice). */
+    boolean inHull(float x, float y, float z) {
+        float u = (x - lo) * inv, v = (y - lo) * inv, w = (z - lo) * inv;
+        if (u < 0 || v < 0 || w < 0 || u >= n || v >= n || w >= n) return false;
+        return hull[(((int) w) * n + (int) v) * n + (int) u];
+    }
+
+    /**
+     * Signed distance of the cell centres to the boundary of a cell set {@code (n^3)}: negative
+     * inside, by exact Euclidean distance transforms (in cell units, less half a cell, times the
+     * cell size). Allocates the result.
+     */
+    float[] signedDistance(boolean[] inside) {
+        double[] dIn = edt(inside, false), dOut = edt(inside, true);
+        float[] out = new float[inside.length];
+        for (int i = 0; i < out.length; i++) {
+            double d = inside[i] ? -(Math.sqrt(dIn[i]) - 0.5) * cell : (Math.sqrt(dOut[i]) - 0.5) * cell;
+            out[i] = (float) Math.clamp(d, -2.0 * n * cell, 2.0 * n * cell);
+        }
+        return out;
+    }
+
+    /** Squared distance (cells) of each cell to the nearest cell whose flag equals {@code target}. */
+    private double[] edt(boolean[] flags, boolean target) {
+        int total = flags.length;
+        double big = 1e20;
+        double[] f = new double[total];
+        for (int i = 0; i < total; i++) f[i] = flags[i] == target ? 0 : big;
+        double[] line = new double[n], res = new double[n], z = new double[n + 1];
+        int[] v = new int[n];
+        for (int axis = 0; axis < 3; axis++) {
+            int stride = axis == 0 ? 1 : axis == 1 ? n : n * n;
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    int base = axis == 0 ? (a * n + b) * n : axis == 1 ? a * n * n + b : a * n + b;
+                    for (int i = 0; i < n; i++) line[i] = f[base + i * stride];
+                    edt1(line, res, v, z);
+                    for (int i = 0; i < n; i++) f[base + i * stride] = res[i];
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Felzenszwalb and Huttenlocher's 1D squared distance transform of a sampled function. */
+    private void edt1(double[] f, double[] d, int[] v, double[] z) {
+        int k = 0;
+        v[0] = 0;
+        z[0] = Double.NEGATIVE_INFINITY;
+        z[1] = Double.POSITIVE_INFINITY;
+        for (int q = 1; q < n; q++) {
+            double s = ((f[q] + (double) q * q) - (f[v[k]] + (double) v[k] * v[k])) / (2.0 * q - 2.0 * v[k]);
+            while (s <= z[k]) {
+                k--;
+                s = ((f[q] + (double) q * q) - (f[v[k]] + (double) v[k] * v[k])) / (2.0 * q - 2.0 * v[k]);
+            }
+            k++;
+            v[k] = q;
+            z[k] = s;
+            z[k + 1] = Double.POSITIVE_INFINITY;
+        }
+        k = 0;
+        for (int q = 0; q < n; q++) {
+            while (z[k + 1] < q) k++;
+            int p = v[k];
+            d[q] = (q - p) * (double) (q - p) + f[p];
+        }
+    }
+
     /** Number of hull cells. */
     int hullCells() {
         int c = 0;
@@ -155,6 +223,23 @@ final class SdfCache {
         return c;
     }
 
+    /** Trilinear interpolation of cell-centre values {@code (n^3)} at a point (clamped to the centres). */
+    float cellValue(float[] values, float x, float y, float z) {
+        float u = Math.clamp((x - lo) * inv - 0.5f, 0f, n - 1.001f);
+        float v = Math.clamp((y - lo) * inv - 0.5f, 0f, n - 1.001f);
+        float w = Math.clamp((z - lo) * inv - 0.5f, 0f, n - 1.001f);
+        int i = (int) u, j = (int) v, k = (int) w;
+        float fu = u - i, fv = v - j, fw = w - k;
+        int b = (k * n + j) * n + i;
+        float c00 = values[b] + (values[b + 1] - values[b]) * fu;
+        float c10 = values[b + n] + (values[b + n + 1] - values[b + n]) * fu;
+        float c01 = values[b + n * n] + (values[b + n * n + 1] - values[b + n * n]) * fu;
+        float c11 = values[b + n * n + n] + (values[b + n * n + n + 1] - values[b + n * n + n]) * fu;
+        float c0 = c00 + (c10 - c00) * fv;
+        float c1 = c01 + (c11 - c01) * fv;
+        return c0 + (c1 - c0) * fw;
+    }
+
     /** The cached SDF at a point, trilinear (clamped to the lattice). */
     float sdf(float x, float y, float z) {
         float u = (x - lo) * inv, v = (y - lo) * inv, w = (z - lo) * inv;
@@ -210,11 +295,11 @@ final class SdfCache {
                 continue;
             }
             float s = sdf(x, y, z);
-            if (s < bandOut && s > -bandIn) ts[off + count++] = t;
             if (!crossed && s <= 0f) {
                 crossed = true;
                 tEnd = Math.min(tEnd, t + bandIn);
             }
+            if (crossed || s < bandOut) ts[off + count++] = t;
             t += dt;
         }
         return count;

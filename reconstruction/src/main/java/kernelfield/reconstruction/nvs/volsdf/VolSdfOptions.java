@@ -75,7 +75,7 @@ public record VolSdfOptions(long iterations, double timeBudgetSeconds, int raysP
      * levels 16..128 with 2 features, decoder 64, linear SH colour, beta from 0.1, 30,000 steps.
      */
     public static VolSdfOptions defaults() {
-        return new VolSdfOptions(30_000, Double.POSITIVE_INFINITY, 4096, 1.0, new float[] {1, 1, 1}, 1.1f, 5e-3, 0.1, 1e-2,
+        return new VolSdfOptions(30_000, Double.POSITIVE_INFINITY, 4096, 1.0, new float[] {1, 1, 1}, 1.1f, 5e-3, 0.1, 2e-3,
                 0.1, 0.1, 64, 100, 24, 4096, 8, new int[] {16, 32, 64, 128}, 2, new int[] {64}, 1, 0.6f, 300, 256,
                 new double[0], 0, 0, 0);
     }

@@ -52,9 +52,10 @@ import kernelfield.reconstruction.nvs.NvsImages;
  * spherical-harmonic coefficients; density {@code sigma = Psi_beta(-d) / beta} (the Laplace CDF,
  * {@link VolumeRendering}), {@code beta} learned as {@code log beta} with a floor.
  *
- * <p><b>Initialization</b>: the distance is pre-fitted to a sphere's, {@code |x| - r}, for a few
- * hundred steps (this also compiles the hot code). With RGBA training images, the visual hull of
- * their alpha masks (one cell grown) bounds where samples go.
+ * <p><b>Initialization</b>: with RGBA training images, the visual hull of their alpha masks is
+ * carved on the sampler's lattice; the distance is pre-fitted for a few hundred steps to the
+ * hull's signed distance (without masks: to a sphere's, {@code |x| - r}), and the hull (one cell
+ * grown) bounds where samples go and where the mesh is extracted.
  *
  * <p><b>Sampling</b> ({@link SdfCache}): the SDF cached on a lattice (64^3 by default),
  * refreshed every {@code refreshEvery} steps; along each ray samples every {@code dt} where the
@@ -94,6 +95,9 @@ public final class VolSdfTraining implements AutoCloseable {
     private final int[] neededVertices;
     private final float[] neededPositions;
     private final float dtMin;
+    /** Signed distance to the visual hull at the cache's cell centres, or null without masks. */
+    private final float[] hullSdf;
+    private final float[] kernelPoints;
     private final ParamSet params;
     private final Objective objective;
     private final Trainer trainer;
@@ -159,6 +163,8 @@ public final class VolSdfTraining implements AutoCloseable {
         this.cache = new SdfCache(o.gridResolution(), bound);
         boolean[] hull = masks ? visualHull(cache, views, device) : null;
         float[] kernelPoints = hull != null ? hullSurface(cache, hull) : spherePoints(o.sphereRadius(), 20_000, o.seed());
+        this.hullSdf = hull != null ? cache.signedDistance(hull) : null;
+        this.kernelPoints = kernelPoints;
         if (hull != null) cache.setHull(hull, 1);
         // vertices of hull cells: the only ones the sampler reads
         int m = o.gridResolution() + 1;
@@ -202,6 +208,7 @@ public final class VolSdfTraining implements AutoCloseable {
         Trainer.Builder tb = Trainer.builder(params, adam, objective).strategy(new AfterStep()).strategy(deadline)
                 .listener(forward).seed(o.seed());
         if (o.iterations() > 0) tb.maxSteps(o.iterations());
+        if (Double.isFinite(o.timeBudgetSeconds())) tb.timeBudget(java.time.Duration.ofNanos((long) (o.timeBudgetSeconds() * 1e9) + 1));
         this.trainer = tb.build();
     }
 
@@ -242,7 +249,7 @@ public final class VolSdfTraining implements AutoCloseable {
         }
         CpuDevice dev = o.threads() > 0 ? CpuDevice.withThreads(o.threads()) : CpuDevice.shared();
         VolSdfTraining t = new VolSdfTraining(o, train, test, vs, allAlpha, dev, o.threads() > 0);
-        t.prefitSphere();
+        t.prefit();
         t.refreshCache();
         t.setupSeconds = (System.nanoTime() - t.createdNanos) * 1e-9;
         return t;
@@ -401,10 +408,12 @@ public final class VolSdfTraining implements AutoCloseable {
     }
 
     /**
-     * Fits output 0 to {@code |x| - r} by L1 on random points of the cube (half of them near the
-     * sphere), {@code initSteps} Adam steps; then clears the Adam state.
+     * Geometric initialization: fits output 0 by L1, {@code initSteps} Adam steps on random points
+     * (half uniform in the cube, half near the target surface), to the signed distance of the
+     * visual hull when there are masks, else to the sphere's {@code |x| - r}; then clears the Adam
+     * state. This also gets the hot code compiled before the clock starts.
      */
-    private void prefitSphere() {
+    private void prefit() {
         int steps = options.initSteps();
         if (steps <= 0) return;
         SeededRandom rnd = new SeededRandom(options.seed() ^ 0xA11CEL);
@@ -414,12 +423,16 @@ public final class VolSdfTraining implements AutoCloseable {
         float[] target = new float[batch];
         Adam adam = new Adam(0.9, 0.99, 1e-15).setLearningRate("features", 5e-3).setLearningRate("decoder", 5e-3)
                 .setLearningRate("kernels", 0).setLearningRate("beta", 0);
+        int np = kernelPoints.length / 3;
         ParamSet ps = field.params();
         int outs = field.config().outputs();
         for (int s = 0; s < steps; s++) {
             for (int i = 0; i < batch; i++) {
                 if ((i & 1) == 0) {
                     for (int d = 0; d < 3; d++) pts[3 * i + d] = (rnd.nextFloat() * 2 - 1) * b;
+                } else if (hullSdf != null) {
+                    int k = rnd.nextInt(np);
+                    for (int d = 0; d < 3; d++) pts[3 * i + d] = kernelPoints[3 * k + d] + (float) (0.05 * rnd.nextGaussian());
                 } else {
                     double x = rnd.nextGaussian(), y = rnd.nextGaussian(), z = rnd.nextGaussian();
                     double l = Math.max(1e-9, Math.sqrt(x * x + y * y + z * z));
@@ -429,7 +442,7 @@ public final class VolSdfTraining implements AutoCloseable {
                     pts[3 * i + 2] = (float) (rr * z / l);
                 }
                 float x = pts[3 * i], y = pts[3 * i + 1], z = pts[3 * i + 2];
-                target[i] = (float) Math.sqrt(x * x + y * y + z * z) - r;
+                target[i] = hullSdf != null ? cache.cellValue(hullSdf, x, y, z) : (float) Math.sqrt(x * x + y * y + z * z) - r;
             }
             ps.zeroGrad();
             objective.slotsRun(batch, (slot, start, end) -> {
@@ -816,9 +829,15 @@ public final class VolSdfTraining implements AutoCloseable {
         float b = options.bound();
         double hstep = 2.0 * b / resolution;
         SampleGrid grid = new SampleGrid(resolution + 1, resolution + 1, resolution + 1, -b, -b, -b, hstep);
+        float outside = (float) hstep;
         SparseMarchingCubes.Field f = p -> {
             float[] v = new float[p.length / 3];
             model.evaluate(p, v.length, 0, v, device);
+            if (masks) { // only the level set inside the visual hull: outside it nothing was seen
+                for (int i = 0; i < v.length; i++) {
+                    if (!cache.inHull(p[3 * i], p[3 * i + 1], p[3 * i + 2])) v[i] = Math.max(v[i], outside);
+                }
+            }
             return v;
         };
         int stride = 4;
