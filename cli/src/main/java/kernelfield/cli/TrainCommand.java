@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resolution-scale", defaultValue = "1", paramLabel = "F", description = "Train and evaluate at this image scale, in (0, 1].")
     double resolutionScale;
 
-    @Option(names = "--sh-degree", defaultValue = "3", paramLabel = "D", description = "Highest SH degree, 0..3 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sh-degree", defaultValue = "3", paramLabel = "D", description = "Highest SH degree, 0..3 (default ${DEFAULT-VALUE}); rbf: 0 or 1 (default 1).")
     int shDegree;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Random seed (default ${DEFAULT-VALUE}).")
@@ -89,6 +89,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--curve-views", defaultValue = "0", paramLabel = "N", description = "rbf: test views scored at each --curve point (default: all).")
     int curveViews;
+
+    @Option(names = "--mesh-resolution", paramLabel = "R", description = "rbf: marching-cubes cells along a side of the scene cube (default 256).")
+    Integer meshResolution;
+
+    @Option(names = "--init-steps", paramLabel = "N", description = "rbf: steps of the geometric pre-fit (visual hull or sphere; default 300).")
+    Integer initSteps;
+
+    @Option(names = "--grid-levels", paramLabel = "R,R,...", split = ",",
+            description = "rbf: resolutions of the field's dense grid levels (default 16,32,64,128).")
+    int[] gridLevels;
 
     @Option(names = "--view", description = "Show the splats in a window as they train (GLFW; training goes on when it closes).")
     boolean view;
@@ -148,9 +158,25 @@ final class TrainCommand implements Callable<Integer> {
 
     /** {@code --method rbf}: VolSDF with an RBF field ({@link VolSdfTraining}). */
     private Integer trainRbf() throws Exception {
+        if (!(resolutionScale > 0 && resolutionScale <= 1)) throw new IllegalArgumentException("--resolution-scale: expected (0, 1], got " + resolutionScale);
         VolSdfOptions o = VolSdfOptions.defaults().withBackground(Cli.background(background)).withSeed(seed)
                 .withResolutionScale(resolutionScale);
-        if (resolutionScale <= 0 || resolutionScale > 1) throw new IllegalArgumentException("--resolution-scale: expected (0, 1], got " + resolutionScale);
+        if (meshResolution != null) {
+            if (meshResolution < 8) throw new IllegalArgumentException("--mesh-resolution: expected R >= 8, got " + meshResolution);
+            o = o.withMeshResolution(meshResolution);
+        }
+        if (initSteps != null) {
+            if (initSteps < 0) throw new IllegalArgumentException("--init-steps: expected N >= 0, got " + initSteps);
+            o = o.withInit(o.sphereRadius(), initSteps);
+        }
+        if (gridLevels != null) {
+            for (int g : gridLevels) if (g < 1 || g > 512) throw new IllegalArgumentException("--grid-levels: expected resolutions in 1..512, got " + g);
+            o = o.withModel(o.kernels(), o.channels(), gridLevels, o.gridFeatures(), o.hidden(), o.shDegree());
+        }
+        if (shDegree != 3) {
+            if (shDegree < 0 || shDegree > 1) throw new IllegalArgumentException("--sh-degree: expected 0 or 1 with --method rbf, got " + shDegree);
+            o = o.withModel(o.kernels(), o.channels(), o.gridLevels(), o.gridFeatures(), o.hidden(), shDegree);
+        }
         if (timeBudget != null) {
             if (!(timeBudget > 0)) throw new IllegalArgumentException("--time-budget: expected seconds > 0, got " + timeBudget);
             o = o.withTimeBudget(timeBudget).withIterations(iterations == null ? 0 : iterations);

@@ -417,7 +417,7 @@ public final class VolSdfTraining implements AutoCloseable {
         int steps = options.initSteps();
         if (steps <= 0) return;
         SeededRandom rnd = new SeededRandom(options.seed() ^ 0xA11CEL);
-        int batch = 4096;
+        int batch = 2048;
         float r = options.sphereRadius(), b = options.bound();
         float[] pts = new float[3 * batch];
         float[] target = new float[batch];
