@@ -489,6 +489,7 @@ public final class VolSdfTraining implements AutoCloseable {
         final int[] ray = new int[CAP];
         final float[] dir = new float[3 * CAP];
         final VolumeRendering.Ray vr = new VolumeRendering.Ray(MAX_SAMPLES);
+        final double[] dc = new double[3];
         final float[] grad;
         int rays;
         int n;
@@ -552,6 +553,7 @@ public final class VolSdfTraining implements AutoCloseable {
         int[] view, pix;
         float[] jit;
         float[] eikAll;
+        final double[] background = {options.background()[0], options.background()[1], options.background()[2]};
 
         Objective() {
             for (int s = 0; s < SLOTS; s++) {
@@ -592,7 +594,7 @@ public final class VolSdfTraining implements AutoCloseable {
             }
             double beta = model.beta();
             float dt = stepLength(beta), bo = bandOut(beta), bi = bandIn(beta);
-            double[] bg = {options.background()[0], options.background()[1], options.background()[2]};
+            double[] bg = background;
             double mw = masks ? options.maskWeight() : 0;
             slotsRun(rays, (slot, s, e) -> {
                 Packet p = packets[slot];
@@ -600,7 +602,7 @@ public final class VolSdfTraining implements AutoCloseable {
                 long smp = 0;
                 int hit = 0, ne = 0;
                 float[] ep = eikPts[slot];
-                double[] dc = new double[3];
+                double[] dc = p.dc;
                 int i = s;
                 while (i < e) {
                     i = p.fill(views, i, e, view, pix, jit, dt, bo, bi);
@@ -691,11 +693,12 @@ public final class VolSdfTraining implements AutoCloseable {
                         double norm = Math.sqrt(gx * gx + gy * gy + gz * gz);
                         el += (norm - 1) * (norm - 1);
                         double f = norm > 1e-12 ? lam * 2 * (norm - 1) / norm / total / (2 * h) : 0;
-                        double[] g = {gx, gy, gz};
-                        for (int a = 0; a < 3; a++) {
-                            p.dOut[(6 * t + 2 * a) * outs] = (float) (f * g[a]);
-                            p.dOut[(6 * t + 2 * a + 1) * outs] = (float) (-f * g[a]);
-                        }
+                        p.dOut[(6 * t) * outs] = (float) (f * gx);
+                        p.dOut[(6 * t + 1) * outs] = (float) (-f * gx);
+                        p.dOut[(6 * t + 2) * outs] = (float) (f * gy);
+                        p.dOut[(6 * t + 3) * outs] = (float) (-f * gy);
+                        p.dOut[(6 * t + 4) * outs] = (float) (f * gz);
+                        p.dOut[(6 * t + 5) * outs] = (float) (-f * gz);
                     }
                     field.backward(p.ws, p.pts, 0, n, p.dOut, p.grad, null, 0);
                 }
