@@ -16,6 +16,8 @@ import kernelfield.engine.optim.TerminalProgress;
 import kernelfield.fields.splat.SplatKernel;
 import kernelfield.reconstruction.nvs.SplatTraining;
 import kernelfield.reconstruction.nvs.SplatTrainingOptions;
+import kernelfield.reconstruction.nvs.volsdf.VolSdfOptions;
+import kernelfield.reconstruction.nvs.volsdf.VolSdfTraining;
 import kernelfield.render.LiveUpdate;
 import kernelfield.render.Scene;
 import kernelfield.render.SplatDrawable;
@@ -24,12 +26,15 @@ import kernelfield.render.gl.GlUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kf train --method splat --data DIR -o OUT}: a scene from posed images. */
+/** {@code kf train --method splat|rbf --data DIR -o OUT}: a scene from posed images. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a scene from posed images (NeRF-synthetic, nerfstudio or COLMAP folder).",
-                "Writes OUT/model.ply (3DGS PLY), OUT/log.jsonl, OUT/metrics.json (test PSNR/SSIM) and OUT/test/*.png."})
+                "splat: writes OUT/model.ply (3DGS PLY), OUT/log.jsonl, OUT/metrics.json (test PSNR/SSIM) and OUT/test/*.png.",
+                "rbf: an SDF radiance field (VolSDF density, RBF field with colour outputs); writes OUT/mesh.ply (its zero level set,",
+                "scored against the dataset's mesh.ply when there is one), OUT/log.jsonl, OUT/metrics.json and OUT/test/*.png."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--method", defaultValue = "splat", paramLabel = "NAME", description = "Representation: splat (default).")
+    @Option(names = "--method", defaultValue = "splat", paramLabel = "NAME",
+            description = "Representation: splat (default, Gaussian splatting) or rbf (VolSDF with an RBF field).")
     String method;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder or transforms.json.")
@@ -38,8 +43,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output folder.")
     Path out;
 
-    @Option(names = "--iterations", defaultValue = "30000", paramLabel = "N", description = "Training steps (default ${DEFAULT-VALUE}).")
-    int iterations;
+    @Option(names = "--iterations", paramLabel = "N", description = "Training steps (default 30000; rbf with --time-budget: as many as fit).")
+    Integer iterations;
 
     @Option(names = "--time-budget", paramLabel = "S", description = "Stop after S seconds of training; the model is still written.")
     Double timeBudget;
@@ -66,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resolution-scale", defaultValue = "1", paramLabel = "F", description = "Train and evaluate at this image scale, in (0, 1].")
     double resolutionScale;
 
-    @Option(names = "--sh-degree", defaultValue = "3", paramLabel = "D", description = "Highest SH degree, 0..3 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sh-degree", defaultValue = "3", paramLabel = "D", description = "Highest SH degree, 0..3 (default ${DEFAULT-VALUE}); rbf: 0 or 1 (default 1).")
     int shDegree;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Random seed (default ${DEFAULT-VALUE}).")
@@ -74,6 +79,26 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors).")
     Integer threads;
+
+    @Option(names = "--rays", paramLabel = "N", description = "rbf: training rays per step (default 4096).")
+    Integer rays;
+
+    @Option(names = "--curve", paramLabel = "S,S,...", split = ",",
+            description = "rbf: training seconds at which test views are scored off the clock (OUT/curve.csv).")
+    double[] curve;
+
+    @Option(names = "--curve-views", defaultValue = "0", paramLabel = "N", description = "rbf: test views scored at each --curve point (default: all).")
+    int curveViews;
+
+    @Option(names = "--mesh-resolution", paramLabel = "R", description = "rbf: marching-cubes cells along a side of the scene cube (default 256).")
+    Integer meshResolution;
+
+    @Option(names = "--init-steps", paramLabel = "N", description = "rbf: steps of the geometric pre-fit (visual hull or sphere; default 300).")
+    Integer initSteps;
+
+    @Option(names = "--grid-levels", paramLabel = "R,R,...", split = ",",
+            description = "rbf: resolutions of the field's dense grid levels (default 16,32,64,128).")
+    int[] gridLevels;
 
     @Option(names = "--view", description = "Show the splats in a window as they train (GLFW; training goes on when it closes).")
     boolean view;
@@ -86,9 +111,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!method.equals("splat")) throw new IllegalArgumentException("--method: unknown method '" + method + "' (available: splat)");
+        if (method.equals("rbf")) return trainRbf();
+        if (!method.equals("splat")) throw new IllegalArgumentException("--method: unknown method '" + method + "' (available: splat, rbf)");
         SplatTrainingOptions.Builder b = SplatTrainingOptions.defaults().toBuilder()
-                .iterations(iterations)
+                .iterations(iterations == null ? 30000 : iterations)
                 .background(Cli.background(background))
                 .strategy(switch (strategy.toLowerCase(Locale.ROOT)) {
                     case "default" -> SplatTrainingOptions.StrategyKind.DEFAULT;
@@ -127,6 +153,54 @@ final class TrainCommand implements Callable<Integer> {
                 r.steps(), r.trainSeconds(), r.stopReason().toLowerCase(Locale.ROOT).replace('_', ' '), r.splats(),
                 r.test().meanPsnr(), r.test().meanSsim(), r.test().views().size());
         System.out.println("wrote " + out.resolve("model.ply") + ", " + out.resolve("metrics.json"));
+        return 0;
+    }
+
+    /** {@code --method rbf}: VolSDF with an RBF field ({@link VolSdfTraining}). */
+    private Integer trainRbf() throws Exception {
+        if (!(resolutionScale > 0 && resolutionScale <= 1)) throw new IllegalArgumentException("--resolution-scale: expected (0, 1], got " + resolutionScale);
+        VolSdfOptions o = VolSdfOptions.defaults().withBackground(Cli.background(background)).withSeed(seed)
+                .withResolutionScale(resolutionScale);
+        if (meshResolution != null) {
+            if (meshResolution < 8) throw new IllegalArgumentException("--mesh-resolution: expected R >= 8, got " + meshResolution);
+            o = o.withMeshResolution(meshResolution);
+        }
+        if (initSteps != null) {
+            if (initSteps < 0) throw new IllegalArgumentException("--init-steps: expected N >= 0, got " + initSteps);
+            o = o.withInit(o.sphereRadius(), initSteps);
+        }
+        if (gridLevels != null) {
+            for (int g : gridLevels) if (g < 1 || g > 512) throw new IllegalArgumentException("--grid-levels: expected resolutions in 1..512, got " + g);
+            o = o.withModel(o.kernels(), o.channels(), gridLevels, o.gridFeatures(), o.hidden(), o.shDegree());
+        }
+        if (shDegree != 3) {
+            if (shDegree < 0 || shDegree > 1) throw new IllegalArgumentException("--sh-degree: expected 0 or 1 with --method rbf, got " + shDegree);
+            o = o.withModel(o.kernels(), o.channels(), o.gridLevels(), o.gridFeatures(), o.hidden(), shDegree);
+        }
+        if (timeBudget != null) {
+            if (!(timeBudget > 0)) throw new IllegalArgumentException("--time-budget: expected seconds > 0, got " + timeBudget);
+            o = o.withTimeBudget(timeBudget).withIterations(iterations == null ? 0 : iterations);
+        } else if (iterations != null) {
+            o = o.withIterations(iterations);
+        }
+        if (o.iterations() < 0) throw new IllegalArgumentException("--iterations: expected N >= 0, got " + o.iterations());
+        if (rays != null) o = o.withRays(rays);
+        if (threads != null) o = o.withThreads(threads);
+        if (curve != null) o = o.withCurve(curve, curveViews);
+        if (view) throw new IllegalArgumentException("--view: not available with --method rbf");
+        CameraDataset ds = CameraDatasets.open(data);
+        VolSdfTraining.Result r;
+        try (TerminalProgress progress = new TerminalProgress("train rbf")) {
+            r = VolSdfTraining.run(ds, o, out, progress);
+        }
+        System.out.printf(Locale.ROOT, "trained %d steps in %.1f s (%s), %d parameters, beta %.4f; test PSNR %.2f dB, SSIM %.4f over %d views%n",
+                r.steps(), r.trainSeconds(), r.stopReason().toLowerCase(Locale.ROOT).replace('_', ' '), r.parameters(), r.beta(),
+                r.test().meanPsnr(), r.test().meanSsim(), r.test().views().size());
+        if (r.meshScores() != null) {
+            System.out.printf(Locale.ROOT, "mesh: %d vertices; Chamfer-L1 %.5f, F@0.5%% %.4f against the dataset's mesh.ply%n",
+                    r.meshVertices(), r.meshScores().chamferL1(), r.meshScores().fscore(0.005));
+        }
+        System.out.println("wrote " + out.resolve("mesh.ply") + ", " + out.resolve("metrics.json"));
         return 0;
     }
 

@@ -80,6 +80,37 @@ class TrainCommandTest {
     }
 
     @Test
+    void rbfOnASmallSphereScene() throws Exception {
+        Path data = SphereScene.write(dir.resolve("sphere"), 32, 8, 2);
+        Path out = dir.resolve("rbf");
+        CliTest.Run r = CliTest.kf("train", "--method", "rbf", "--data", data.toString(), "-o", out.toString(), "--iterations", "40",
+                "--rays", "512", "--threads", "2", "--curve", "1000", "--seed", "2", "--sh-degree", "0", "--mesh-resolution", "32",
+                "--init-steps", "30", "--grid-levels", "8,16,32");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("test PSNR") && r.out().contains("mesh.ply"), r.out());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals("rbf", m.get("method").asText());
+        assertEquals(40, m.get("steps").asInt());
+        assertEquals(2, m.get("test").get("views").size());
+        assertTrue(m.get("test").get("psnr").asDouble() > 15, m.toString());
+        assertTrue(m.get("parameters").asLong() > 10_000);
+        assertTrue(m.get("mesh").get("triangles").asInt() > 0);
+        assertTrue(Files.isRegularFile(out.resolve("test/r_0.png")) && Files.isRegularFile(out.resolve("test/r_1.png")));
+        assertTrue(Files.isRegularFile(out.resolve("mesh.ply")) && Files.isRegularFile(out.resolve("curve.csv")));
+        assertTrue(Files.readAllLines(out.resolve("log.jsonl")).size() >= 3);
+
+        r = CliTest.kf("train", "--method", "rbf", "--data", data.toString(), "-o", out.toString(), "--time-budget", "-1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--time-budget"), r.err());
+        r = CliTest.kf("train", "--method", "rbf", "--data", data.toString(), "-o", out.toString(), "--resolution-scale", "2");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--resolution-scale"), r.err());
+        r = CliTest.kf("train", "--method", "rbf", "--data", data.toString(), "-o", out.toString(), "--sh-degree", "2");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--sh-degree"), r.err());
+    }
+
+    @Test
     void badArgumentsAreOneLineErrors() throws Exception {
         CliTest.Run r = CliTest.kf("train", "--data", dir.toString(), "-o", dir.resolve("o").toString());
         assertEquals(1, r.code());
