@@ -156,6 +156,7 @@ public final class SplatRasterCpu implements AutoCloseable {
                 q = gaussians.quaternions().value(), ol = gaussians.opacityLogits().value(),
                 dc = gaussians.shDc().value(), rest = gaussians.shRest().value();
         float[] shape = gaussians.hasShape() && needShape ? gaussians.shape().value() : null;
+        long t0 = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         int chunks = (n + SPLAT_CHUNK - 1) / SPLAT_CHUNK;
         runAll(w -> {
@@ -165,17 +166,26 @@ public final class SplatRasterCpu implements AutoCloseable {
                 p.forward(f, from, Math.min(n, from + SPLAT_CHUNK), means, ls, q, ol, dc, rest, shape);
             }
         });
+        long t1 = System.nanoTime();
+        f.stageNanos[FrameBuffers.ST_PROJECT] = t1 - t0;
         bin(f);
+        long t2 = System.nanoTime();
         int tiles = f.tiles();
         AtomicInteger nextTile = new AtomicInteger();
+        for (TileRaster r : rasters) r.evaluations = 0;
         runAll(w -> {
             TileRaster r = rasters[w];
             for (int t; (t = nextTile.getAndIncrement()) < tiles; ) r.forward(f, t);
         });
+        f.stageNanos[FrameBuffers.ST_COMPOSITE] = System.nanoTime() - t2;
+        long ev = 0;
+        for (TileRaster r : rasters) ev += r.evaluations;
+        f.evaluations = ev;
     }
 
     /** Counts, fills and sorts the per-tile lists. */
     private void bin(FrameBuffers f) {
+        long tBin = System.nanoTime();
         int n = f.n, tiles = f.tiles();
         int[] start = f.tileStart;
         Arrays.fill(start, 0, tiles + 1, 0);
@@ -207,6 +217,7 @@ public final class SplatRasterCpu implements AutoCloseable {
                 for (int tx = x0; tx < x1; tx++) keys[cur[ty * tilesX + tx]++] = key;
             }
         }
+        long tSort = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         int[] es = f.entrySplat;
         runAll(w -> {
@@ -217,6 +228,9 @@ public final class SplatRasterCpu implements AutoCloseable {
                 for (int e = a; e < b; e++) es[e] = (int) keys[e];
             }
         });
+        long tEnd = System.nanoTime();
+        f.stageNanos[FrameBuffers.ST_SORT] = tEnd - tSort;
+        f.stageNanos[FrameBuffers.ST_BIN] = tSort - tBin;
     }
 
     /**
@@ -237,6 +251,7 @@ public final class SplatRasterCpu implements AutoCloseable {
         if (dLdImage.length != 3 * px) {
             throw new IllegalArgumentException("dLdImage: " + dLdImage.length + " values, expected (H, W, 3) = " + 3 * px);
         }
+        long t0 = System.nanoTime();
         f.ensureBackward();
         float[] dp = f.dPlanar;
         for (int p = 0, o = 0; p < px; p++, o += 3) {
@@ -250,6 +265,8 @@ public final class SplatRasterCpu implements AutoCloseable {
             TileRaster r = rasters[w];
             for (int t; (t = nextTile.getAndIncrement()) < tiles; ) r.backward(f, t);
         });
+        long t1 = System.nanoTime();
+        f.stageNanos[FrameBuffers.ST_BACK_COMPOSITE] = t1 - t0;
 
         // per-splat sums in entry (= tile) order; each worker owns a range of splats
         int n = f.n, entries = f.entries;
@@ -266,6 +283,8 @@ public final class SplatRasterCpu implements AutoCloseable {
                 for (int k = 0; k < st; k++) sg[a + k] += eg[b + k];
             }
         });
+        long t2 = System.nanoTime();
+        f.stageNanos[FrameBuffers.ST_REDUCE] = t2 - t1;
         float[] means = g.means().value(), ls = g.logScales().value(), q = g.quaternions().value(),
                 ol = g.opacityLogits().value(), dc = g.shDc().value(), rest = g.shRest().value();
         boolean needShape = settings.kernel() != SplatKernel.GAUSSIAN;
@@ -283,6 +302,7 @@ public final class SplatRasterCpu implements AutoCloseable {
                         gm, gls, gq, gol, gdc, grest, gShape);
             }
         });
+        f.stageNanos[FrameBuffers.ST_BACK_PROJECT] = System.nanoTime() - t2;
         frame.backwardDone = true;
     }
 

@@ -30,7 +30,7 @@ public final class FrameBuffers {
     // per splat
     public int n;
     public float[] mx = new float[0], my = mx, conA = mx, conB = mx, conC = mx, opac = mx, colR = mx, colG = mx,
-            colB = mx, depth = mx, phi = mx, meanGradNorm = mx, splatGrad = mx;
+            colB = mx, depth = mx, phi = mx, pmax = mx, meanGradNorm = mx, splatGrad = mx;
     public int[] radius = new int[0], rect = radius;
     public byte[] clampBits = new byte[0];
 
@@ -39,6 +39,15 @@ public final class FrameBuffers {
     public int[] tileStart = new int[1], cursor = new int[0], entrySplat = new int[0];
     public long[] keys = new long[0];
     public float[] entryGrad = new float[0];
+
+    // diagnostics
+    /** Stage indices of {@link #stageNanos}. */
+    public static final int ST_PROJECT = 0, ST_BIN = 1, ST_SORT = 2, ST_COMPOSITE = 3, ST_BACK_COMPOSITE = 4,
+            ST_REDUCE = 5, ST_BACK_PROJECT = 6, STAGES = 7;
+    /** Wall time of each stage of the last forward and backward, nanoseconds. */
+    public final long[] stageNanos = new long[STAGES];
+    /** Splat-pixel pairs whose footprint the last forward evaluated. */
+    public long evaluations;
 
     // outputs
     public float[] image = new float[0], transmittance = image, depthImage = image, dPlanar = image;
@@ -59,6 +68,7 @@ public final class FrameBuffers {
         colB = new float[c];
         depth = new float[c];
         phi = new float[c];
+        pmax = new float[c];
         meanGradNorm = new float[c];
         radius = new int[c];
         rect = new int[4 * c];

@@ -173,6 +173,7 @@ public final class SplatProjection {
             f.opac[i] = (float) op;
             f.depth[i] = (float) tz;
             f.phi[i] = (float) phiV;
+            f.pmax[i] = maxP(f.opac[i], f.phi[i], f.kernel == FrameBuffers.GES);
             SphericalHarmonics.basis(deg, dirX, dirY, dirZ, shY);
             int bits = 0;
             for (int ch = 0; ch < 3; ch++) {
@@ -190,6 +191,17 @@ public final class SplatProjection {
             f.colB[i] = (float) col[2];
             f.clampBits[i] = (byte) bits;
         }
+    }
+
+    /**
+     * The largest {@code p} (half squared Mahalanobis distance) at which a splat of opacity {@code o}
+     * still reaches alpha {@code 1/255}, with a small margin for float32 rounding; -1 when it never
+     * does. The rasterizer skips the rows and runs of pixels beyond it.
+     */
+    static float maxP(float o, float phi, boolean ges) {
+        double lv = StrictMath.log(255.0 * o);
+        double pm = ges ? (lv > 0 ? StrictMath.pow(lv, 1.0 / phi) : -1) : lv;
+        return pm > 0 ? (float) (pm * 1.001 + 1e-3) : -1f;
     }
 
     private static int clampTile(double t, int n) {

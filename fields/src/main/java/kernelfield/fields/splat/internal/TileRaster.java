@@ -32,6 +32,8 @@ public final class TileRaster {
     /** Lower bound of p in the derivative of the GES kernel {@code p^phi} (infinite at 0 for phi < 1). */
     static final float P_EPS = 1e-6f;
 
+    /** Splat-pixel pairs whose footprint {@link #forward} evaluated (the caller resets it). */
+    public long evaluations;
     private int cap;
     private float[] mx = new float[0], my = mx, hA = mx, bb = mx, hC = mx, qy = mx, pmax = mx, op = mx, cr = mx,
             cg = mx, cb = mx, ph = mx, dz = mx;
@@ -85,7 +87,6 @@ public final class TileRaster {
     private int load(FrameBuffers f, int tile) {
         int start = f.tileStart[tile], count = f.tileStart[tile + 1] - start;
         ensure(count);
-        boolean ges = f.kernel == FrameBuffers.GES;
         for (int j = 0; j < count; j++) {
             int i = f.entrySplat[start + j];
             float a = f.conA[i], b = f.conB[i], c = f.conC[i], o = f.opac[i];
@@ -102,9 +103,7 @@ public final class TileRaster {
             cb[j] = f.colB[i];
             ph[j] = f.phi[i];
             dz[j] = f.depth[i];
-            double lv = StrictMath.log(255.0 * o);
-            double pm = ges ? (lv > 0 ? StrictMath.pow(lv, 1.0 / f.phi[i]) : -1) : lv;
-            pmax[j] = pm > 0 ? (float) (pm * 1.001 + 1e-3) : -1f;
+            pmax[j] = f.pmax[i];
         }
         return count;
     }
@@ -176,10 +175,12 @@ public final class TileRaster {
         FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
         FloatVector t = one, sr = zero, sg = zero, sb = zero, sd = zero;
         VectorMask<Float> live = SP.indexInRange(0, nv);
+        long ev = 0;
         for (int j = 0; j < count; j++) {
             float dy = my[j] - pyc;
             if (dy * dy * qy[j] > pmax[j]) continue;
             if (outsideRun(j, dy, xs)) continue;
+            ev += nv;
             FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
             FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
             FloatVector g;
@@ -200,10 +201,8 @@ public final class TileRaster {
             if (!m.anyTrue()) continue;
             FloatVector tt = t.mul(one.sub(a));
             VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
-            if (stop.anyTrue()) {
-                live = live.andNot(stop);
-                m = m.andNot(stop);
-            }
+            live = live.andNot(stop);
+            m = m.andNot(stop);
             FloatVector wgt = a.mul(t);
             sr = sr.add(wgt.mul(cr[j]), m);
             sg = sg.add(wgt.mul(cg[j]), m);
@@ -212,6 +211,7 @@ public final class TileRaster {
             t = t.blend(tt, m);
             if (!live.anyTrue()) break;
         }
+        evaluations += ev;
         t.intoArray(outT, 0);
         sr.intoArray(outR, 0);
         sg.intoArray(outG, 0);
@@ -286,13 +286,11 @@ public final class TileRaster {
             if (!m.anyTrue()) continue;
             FloatVector tt = t.mul(one.sub(a));
             VectorMask<Float> stop = tt.compare(VectorOperators.LT, T_MIN).and(m);
-            if (stop.anyTrue()) {
-                live = live.andNot(stop);
-                m = m.andNot(stop);
-                if (!m.anyTrue()) {
-                    if (!live.anyTrue()) break;
-                    continue;
-                }
+            live = live.andNot(stop);
+            m = m.andNot(stop);
+            if (!m.anyTrue()) {
+                if (!live.anyTrue()) break;
+                continue;
             }
             int o = n * L;
             zero.blend(a, m).intoArray(aBuf, o);
