@@ -52,15 +52,21 @@ public final class SplatRasterProfile {
             try (SplatRasterCpu raster = new SplatRasterCpu(s)) {
                 SplatFrame frame = new SplatFrame();
                 long[][] st = new long[STAGES.length][reps];
-                long[] fwd = new long[reps], tot = new long[reps];
+                long[] fwd = new long[reps], tot = new long[reps], cpuF = new long[reps], cpuT = new long[reps];
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
                 for (int it = -warm; it < reps; it++) {
+                    long c0 = mx.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     raster.forward(g, camera, bg, frame);
                     long t1 = System.nanoTime();
+                    long c1 = mx.getCurrentThreadCpuTime();
                     g.params().zeroGrad();
                     raster.backward(frame, dl);
                     long t2 = System.nanoTime();
+                    long c2 = mx.getCurrentThreadCpuTime();
                     if (it < 0) continue;
+                    cpuF[it] = c1 - c0;
+                    cpuT[it] = c2 - c0;
                     fwd[it] = t1 - t0;
                     tot[it] = t2 - t0;
                     for (int k = 0; k < STAGES.length; k++) st[k][it] = frame.stageNanos()[k];
@@ -75,6 +81,10 @@ public final class SplatRasterProfile {
                     b.append(String.format(Locale.ROOT, " %s %.1f", STAGES[k], median(st[k])));
                 }
                 System.out.println(b.append(" (ms, median)"));
+                if (threads == 1) {
+                    System.out.printf(Locale.ROOT, "    CPU time of the thread: forward %.1f ms, forward+backward %.1f ms (median)%n",
+                            median(cpuF), median(cpuT));
+                }
             }
         }
         System.out.printf(Locale.ROOT, "load after %s%n", load());
