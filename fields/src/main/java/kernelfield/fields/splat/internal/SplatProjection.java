@@ -165,15 +165,20 @@ public final class SplatProjection {
             f.rect[4 * i + 1] = y0;
             f.rect[4 * i + 2] = x1;
             f.rect[4 * i + 3] = y1;
-            f.mx[i] = (float) px;
-            f.my[i] = (float) py;
-            f.conA[i] = (float) cA;
-            f.conB[i] = (float) cB;
-            f.conC[i] = (float) cC;
-            f.opac[i] = (float) op;
+            float fa = (float) cA, fb = (float) cB, fc = (float) cC, fo = (float) op, fphi = (float) phiV;
+            float[] rc = f.rec;
+            int ro = FrameBuffers.REC * i;
+            rc[ro + FrameBuffers.R_MX] = (float) px;
+            rc[ro + FrameBuffers.R_MY] = (float) py;
+            rc[ro + FrameBuffers.R_HA] = 0.5f * fa;
+            rc[ro + FrameBuffers.R_B] = fb;
+            rc[ro + FrameBuffers.R_HC] = 0.5f * fc;
+            rc[ro + FrameBuffers.R_QY] = Math.max(0f, 0.5f * fc - fb * fb / (2f * fa));
+            rc[ro + FrameBuffers.R_PMAX] = maxP(fo, fphi, f.kernel == FrameBuffers.GES);
+            rc[ro + FrameBuffers.R_OP] = fo;
+            rc[ro + FrameBuffers.R_PHI] = fphi;
+            rc[ro + FrameBuffers.R_DZ] = (float) tz;
             f.depth[i] = (float) tz;
-            f.phi[i] = (float) phiV;
-            f.pmax[i] = maxP(f.opac[i], f.phi[i], f.kernel == FrameBuffers.GES);
             SphericalHarmonics.basis(deg, dirX, dirY, dirZ, shY);
             int bits = 0;
             for (int ch = 0; ch < 3; ch++) {
@@ -186,9 +191,9 @@ public final class SplatProjection {
                 }
                 col[ch] = sum;
             }
-            f.colR[i] = (float) col[0];
-            f.colG[i] = (float) col[1];
-            f.colB[i] = (float) col[2];
+            rc[ro + FrameBuffers.R_CR] = (float) col[0];
+            rc[ro + FrameBuffers.R_CG] = (float) col[1];
+            rc[ro + FrameBuffers.R_CB] = (float) col[2];
             f.clampBits[i] = (byte) bits;
         }
     }

@@ -19,6 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code 1 - alpha}.
  */
 public final class TileRaster {
+    private static final int REC = FrameBuffers.REC, R_MX = FrameBuffers.R_MX, R_MY = FrameBuffers.R_MY,
+            R_HA = FrameBuffers.R_HA, R_B = FrameBuffers.R_B, R_HC = FrameBuffers.R_HC, R_QY = FrameBuffers.R_QY,
+            R_PMAX = FrameBuffers.R_PMAX, R_OP = FrameBuffers.R_OP, R_CR = FrameBuffers.R_CR,
+            R_CG = FrameBuffers.R_CG, R_CB = FrameBuffers.R_CB, R_PHI = FrameBuffers.R_PHI, R_DZ = FrameBuffers.R_DZ;
     static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED.length() >= FrameBuffers.TILE
             ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
     static final int L = SP.length();
@@ -35,8 +39,8 @@ public final class TileRaster {
     /** Splat-pixel pairs whose footprint {@link #forward} evaluated (the caller resets it). */
     public long evaluations;
     private int cap;
-    private float[] mx = new float[0], my = mx, hA = mx, bb = mx, hC = mx, qy = mx, pmax = mx, op = mx, cr = mx,
-            cg = mx, cb = mx, ph = mx, dz = mx;
+    /** The tile's splat records {@code (count, REC)}, in depth order (see {@link FrameBuffers#rec}). */
+    private float[] loc = new float[0];
     private float[] aBuf = new float[0], tBuf = aBuf, gBuf = aBuf, vacc = aBuf;
     private int[] act = new int[0];
     /** Per run of pixels ({@code row * SEGS + seg}): the indices of the tile's splats that may reach it,
@@ -53,8 +57,6 @@ public final class TileRaster {
     /** Per-entry vector accumulators of the backward: sums of dL/dp dx, dL/dp dx^2, dL/dp dy,
      *  dL/dp dx dy, dL/dp dy^2, colour r g b, opacity, phi. */
     static final int NACC = 10;
-    static final VectorSpecies<Integer> IS = IntVector.SPECIES_512.length() == L ? IntVector.SPECIES_512
-            : L == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
     private static final VectorShuffle<Float> BF8 = VectorShuffle.fromOp(SP, i -> i ^ (L >= 16 ? 8 : 0));
     private static final VectorShuffle<Float> BF4 = VectorShuffle.fromOp(SP, i -> i ^ (L >= 8 ? 4 : 0));
     private static final VectorShuffle<Float> BF2 = VectorShuffle.fromOp(SP, i -> i ^ 2);
@@ -67,19 +69,7 @@ public final class TileRaster {
     private void ensure(int count) {
         if (count <= cap) return;
         int c = Math.max(count, cap + cap / 2 + 16);
-        mx = new float[c];
-        my = new float[c];
-        hA = new float[c];
-        bb = new float[c];
-        hC = new float[c];
-        qy = new float[c];
-        pmax = new float[c];
-        op = new float[c];
-        cr = new float[c];
-        cg = new float[c];
-        cb = new float[c];
-        ph = new float[c];
-        dz = new float[c];
+        loc = new float[c * REC];
         aBuf = new float[c * L];
         tBuf = new float[c * L];
         gBuf = new float[c * L];
@@ -98,23 +88,11 @@ public final class TileRaster {
     private int load(FrameBuffers f, int tile) {
         int start = f.tileStart[tile], count = f.tileStart[tile + 1] - start;
         ensure(count);
+        float[] rc = f.rec, lc = loc;
+        int[] es = f.entrySplat;
         for (int j = 0; j < count; j++) {
-            int i = f.entrySplat[start + j];
-            float a = f.conA[i], b = f.conB[i], c = f.conC[i], o = f.opac[i];
-            mx[j] = f.mx[i];
-            my[j] = f.my[i];
-            hA[j] = 0.5f * a;
-            bb[j] = b;
-            hC[j] = 0.5f * c;
-            // smallest p along a row at vertical offset dy is dy^2 * qy
-            qy[j] = Math.max(0f, 0.5f * c - b * b / (2f * a));
-            op[j] = o;
-            cr[j] = f.colR[i];
-            cg[j] = f.colG[i];
-            cb[j] = f.colB[i];
-            ph[j] = f.phi[i];
-            dz[j] = f.depth[i];
-            pmax[j] = f.pmax[i];
+            int i = es[start + j];
+            for (int k = 0; k < REC; k += L) FloatVector.fromArray(SP, rc, i * REC + k).intoArray(lc, j * REC + k);
         }
         int x0 = (tile % f.tilesX) * FrameBuffers.TILE, y0 = (tile / f.tilesX) * FrameBuffers.TILE;
         int rows = Math.min(FrameBuffers.TILE, f.height - y0);
@@ -124,18 +102,20 @@ public final class TileRaster {
         int[] cnt = runCount;
         int stride = cap;
         for (int j = 0; j < count; j++) {
-            float pm = pmax[j];
+            int o = j * REC;
+            float pm = lc[o + R_PMAX];
             if (pm < 0f) {
                 used[j] = false;
                 continue;
             }
-            float m = mx[j], a = hA[j], bj = bb[j], c = hC[j], q = qy[j];
+            float m = lc[o + R_MX], a = lc[o + R_HA], bj = lc[o + R_B], c = lc[o + R_HC], q = lc[o + R_QY];
+            float myj = lc[o + R_MY];
             float inv = 0.5f / a;
             boolean any = false;
             for (int rb = 0; rb < FrameBuffers.TILE; rb += L) {
                 if (rb >= rows) break;
                 // lanes are rows rb .. rb + L - 1
-                FloatVector dy = FloatVector.broadcast(SP, my[j]).sub(rowOff.add((float) (y0 + rb)));
+                FloatVector dy = FloatVector.broadcast(SP, myj).sub(rowOff.add((float) (y0 + rb)));
                 FloatVector dy2 = dy.mul(dy);
                 VectorMask<Float> near = dy2.mul(q).compare(VectorOperators.LE, pm);
                 if (!near.anyTrue()) continue;
@@ -164,6 +144,11 @@ public final class TileRaster {
             used[j] = any;
         }
         return count;
+    }
+
+    /** {@code p = (hA dx + bdy) dx + hCdy2}, clamped at 0 (rounding of a nearly singular conic). */
+    private static FloatVector footprint(FloatVector dx, float hA, float bdy, float hCdy2) {
+        return dx.fma(hA, bdy).fma(dx, FloatVector.broadcast(SP, hCdy2)).max(0f);
     }
 
     /** The GES kernel {@code exp(-p^phi)}; not inlined by hand (GES is the slower path). */
@@ -221,25 +206,26 @@ public final class TileRaster {
         FloatVector t = FloatVector.broadcast(SP, 1f).blend(-1f, SP.indexInRange(0, nv).not());
         FloatVector sr = zero, sg = zero, sb = zero, sd = zero;
         int[] lst = runList;
+        float[] lc = loc;
         long ev = 0;
         for (int k = 0; k < n; k++) {
-            int j = lst[list + k];
+            int o = lst[list + k] * REC;
             ev += nv;
-            float dy = my[j] - pyc;
-            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
-            FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
-            FloatVector g = ges ? gesKernel(p, ph[j]) : VecMath.expNeg(p);
-            FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
+            float dy = lc[o + R_MY] - pyc;
+            FloatVector dx = FloatVector.broadcast(SP, lc[o + R_MX]).sub(px);
+            FloatVector p = footprint(dx, lc[o + R_HA], lc[o + R_B] * dy, lc[o + R_HC] * dy * dy);
+            FloatVector g = ges ? gesKernel(p, lc[o + R_PHI]) : VecMath.expNeg(p);
+            FloatVector a = g.mul(lc[o + R_OP]).min(ALPHA_MAX);
             VectorMask<Float> m0 = a.compare(VectorOperators.GE, ALPHA_MIN).and(t.compare(VectorOperators.GT, 0f));
             if (!m0.anyTrue()) continue;
             FloatVector tt = t.mul(a.neg().add(1f));
             VectorMask<Float> keep = tt.compare(VectorOperators.GE, T_MIN);
             VectorMask<Float> m = m0.and(keep);
             FloatVector wgt = zero.blend(a.mul(t), m);
-            sr = sr.add(wgt.mul(cr[j]));
-            sg = sg.add(wgt.mul(cg[j]));
-            sb = sb.add(wgt.mul(cb[j]));
-            if (depthOn) sd = sd.add(wgt.mul(dz[j]));
+            sr = wgt.fma(FloatVector.broadcast(SP, lc[o + R_CR]), sr);
+            sg = wgt.fma(FloatVector.broadcast(SP, lc[o + R_CG]), sg);
+            sb = wgt.fma(FloatVector.broadcast(SP, lc[o + R_CB]), sb);
+            if (depthOn) sd = wgt.fma(FloatVector.broadcast(SP, lc[o + R_DZ]), sd);
             VectorMask<Float> stop = m0.andNot(keep);
             t = t.blend(tt, m).blend(t.neg(), stop);
             if (stop.anyTrue() && !t.compare(VectorOperators.GT, 0f).anyTrue()) break;
@@ -302,14 +288,16 @@ public final class TileRaster {
         FloatVector px = FloatVector.fromArray(SP, laneOff, 0).add((float) xs);
         FloatVector t = FloatVector.broadcast(SP, 1f).blend(-1f, SP.indexInRange(0, nv).not());
         int[] lst = runList;
+        float[] lc = loc;
         int n = 0;
         for (int k = 0; k < count; k++) {
             int j = lst[list + k];
-            float dy = my[j] - pyc;
-            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
-            FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
-            FloatVector g = ges ? gesKernel(p, ph[j]) : VecMath.expNeg(p);
-            FloatVector a = g.mul(op[j]).min(ALPHA_MAX);
+            int ro = j * REC;
+            float dy = lc[ro + R_MY] - pyc;
+            FloatVector dx = FloatVector.broadcast(SP, lc[ro + R_MX]).sub(px);
+            FloatVector p = footprint(dx, lc[ro + R_HA], lc[ro + R_B] * dy, lc[ro + R_HC] * dy * dy);
+            FloatVector g = ges ? gesKernel(p, lc[ro + R_PHI]) : VecMath.expNeg(p);
+            FloatVector a = g.mul(lc[ro + R_OP]).min(ALPHA_MAX);
             VectorMask<Float> m0 = a.compare(VectorOperators.GE, ALPHA_MIN).and(t.compare(VectorOperators.GT, 0f));
             if (!m0.anyTrue()) continue;
             FloatVector tt = t.mul(a.neg().add(1f));
@@ -342,13 +330,15 @@ public final class TileRaster {
         FloatVector rg = FloatVector.broadcast(SP, bgG);
         FloatVector rb = FloatVector.broadcast(SP, bgB);
         float[] acc = vacc;
+        float[] lc = loc;
         for (int k = n - 1; k >= 0; k--) {
             int j = act[k];
             int o = k * L;
+            int ro = j * REC;
             FloatVector a = FloatVector.fromArray(SP, aBuf, o);
             FloatVector tv = FloatVector.fromArray(SP, tBuf, o);
             FloatVector g = FloatVector.fromArray(SP, gBuf, o);
-            float cRj = cr[j], cGj = cg[j], cBj = cb[j];
+            float cRj = lc[ro + R_CR], cGj = lc[ro + R_CG], cBj = lc[ro + R_CB];
             FloatVector wgt = a.mul(tv);
             FloatVector dAlpha = dR.mul(rr.neg().add(cRj)).add(dG.mul(rg.neg().add(cGj)))
                     .add(dB.mul(rb.neg().add(cBj))).mul(tv);
@@ -360,19 +350,19 @@ public final class TileRaster {
             FloatVector.fromArray(SP, acc, e + 5 * L).add(wgt.mul(dR)).intoArray(acc, e + 5 * L);
             FloatVector.fromArray(SP, acc, e + 6 * L).add(wgt.mul(dG)).intoArray(acc, e + 6 * L);
             FloatVector.fromArray(SP, acc, e + 7 * L).add(wgt.mul(dB)).intoArray(acc, e + 7 * L);
-            float oj = op[j];
+            float oj = lc[ro + R_OP];
             VectorMask<Float> free = g.mul(oj).compare(VectorOperators.LT, ALPHA_MAX)
                     .and(a.compare(VectorOperators.GT, 0f));
             if (!free.anyTrue()) continue;
             FloatVector dAlphaFree = zero.blend(dAlpha, free);
             FloatVector.fromArray(SP, acc, e + 8 * L).add(dAlphaFree.mul(g)).intoArray(acc, e + 8 * L);
             FloatVector dg = dAlphaFree.mul(oj);
-            float dy = my[j] - pyc;
-            FloatVector dx = FloatVector.broadcast(SP, mx[j]).sub(px);
+            float dy = lc[ro + R_MY] - pyc;
+            FloatVector dx = FloatVector.broadcast(SP, lc[ro + R_MX]).sub(px);
             FloatVector dpw;
             if (ges) {
-                FloatVector p = dx.mul(hA[j]).add(bb[j] * dy).mul(dx).add(hC[j] * dy * dy).max(0f);
-                float phj = ph[j];
+                FloatVector p = footprint(dx, lc[ro + R_HA], lc[ro + R_B] * dy, lc[ro + R_HC] * dy * dy);
+                float phj = lc[ro + R_PHI];
                 FloatVector pp = pow(p, phj);
                 FloatVector gdg = g.mul(dg).neg();
                 dpw = gdg.mul(pp).mul(phj).div(p.max(P_EPS));
@@ -403,7 +393,7 @@ public final class TileRaster {
             int e = j * NACC * L;
             float s1 = hsum(acc, e), s2 = hsum(acc, e + L), s3 = hsum(acc, e + 2 * L);
             float s4 = hsum(acc, e + 3 * L), s5 = hsum(acc, e + 4 * L);
-            float a2 = 2f * hA[j], b2 = bb[j], c2 = 2f * hC[j];
+            float a2 = 2f * loc[j * REC + R_HA], b2 = loc[j * REC + R_B], c2 = 2f * loc[j * REC + R_HC];
             eg[o] = a2 * s1 + b2 * s3;
             eg[o + 1] = b2 * s1 + c2 * s3;
             eg[o + 2] = 0.5f * s2;
