@@ -47,6 +47,8 @@ public final class TileRaster {
      *  in depth order, at {@code runList[run * cap + k]}, {@code k < runCount[run]}. */
     private int[] runList = new int[0];
     private final int[] runCount = new int[RUNS];
+    /** Per tile splat and segment {@code (count, SEGS)}: bit r set when row r's run lists it. */
+    private int[] runBits = new int[0];
     /** Per tile splat: whether any run lists it. */
     private boolean[] used = new boolean[0];
     private final float[] laneOff = new float[L];
@@ -77,6 +79,7 @@ public final class TileRaster {
         vacc = new float[c * NACC * L];
         runList = new int[c * RUNS];
         used = new boolean[c];
+        runBits = new int[c * SEGS];
         cap = c;
     }
 
@@ -96,22 +99,19 @@ public final class TileRaster {
         }
         int x0 = (tile % f.tilesX) * FrameBuffers.TILE, y0 = (tile / f.tilesX) * FrameBuffers.TILE;
         int rows = Math.min(FrameBuffers.TILE, f.height - y0);
-        java.util.Arrays.fill(runCount, 0);
         FloatVector rowOff = FloatVector.fromArray(SP, laneOff, 0);
         int[] list = runList;
         int[] cnt = runCount;
+        int[] bits = runBits;
         int stride = cap;
         for (int j = 0; j < count; j++) {
             int o = j * REC;
             float pm = lc[o + R_PMAX];
-            if (pm < 0f) {
-                used[j] = false;
-                continue;
-            }
+            for (int seg = 0; seg < SEGS; seg++) bits[j * SEGS + seg] = 0;
+            if (pm < 0f) continue;
             float m = lc[o + R_MX], a = lc[o + R_HA], bj = lc[o + R_B], c = lc[o + R_HC], q = lc[o + R_QY];
             float myj = lc[o + R_MY];
             float inv = 0.5f / a;
-            boolean any = false;
             for (int rb = 0; rb < FrameBuffers.TILE; rb += L) {
                 if (rb >= rows) break;
                 // lanes are rows rb .. rb + L - 1
@@ -130,18 +130,25 @@ public final class TileRaster {
                     float xs = x0 + seg * L;
                     VectorMask<Float> out = pxHi.compare(VectorOperators.LT, xs + 0.5f)
                             .or(pxLo.compare(VectorOperators.GT, xs + L - 0.5f)).and(real);
-                    long bits = near.andNot(out).toLong();
-                    if (rb + L > rows) bits &= (1L << (rows - rb)) - 1;
-                    any |= bits != 0;
-                    while (bits != 0) {
-                        int r = rb + Long.numberOfTrailingZeros(bits);
-                        bits &= bits - 1;
-                        int run = r * SEGS + seg;
-                        list[run * stride + cnt[run]++] = j;
-                    }
+                    bits[j * SEGS + seg] |= (int) near.andNot(out).toLong() << rb;
                 }
             }
-            used[j] = any;
+        }
+        // per run, the listed splats in depth order (branch-free appends)
+        for (int row = 0; row < rows; row++) {
+            for (int seg = 0; seg < SEGS; seg++) {
+                int run = row * SEGS + seg, base = run * stride, k = 0;
+                for (int j = 0, b = seg; j < count; j++, b += SEGS) {
+                    list[base + k] = j;
+                    k += (bits[b] >>> row) & 1;
+                }
+                cnt[run] = k;
+            }
+        }
+        for (int j = 0; j < count; j++) {
+            int any = 0;
+            for (int seg = 0; seg < SEGS; seg++) any |= bits[j * SEGS + seg];
+            used[j] = any != 0;
         }
         return count;
     }
