@@ -19,7 +19,7 @@ import kernelfield.fields.splat.SplatRasterSettings;
  * passes after {@code warm} warm-up passes, for 1 and 2 threads.
  *
  * <p>Run: {@code java --add-modules=jdk.incubator.vector -cp ... kernelfield.bench.SplatRasterProfile
- * [reps] [warm] [splats] [kernel]}.
+ * [reps] [warm] [splats] [kernel] [threads,...]}.
  */
 public final class SplatRasterProfile {
     private static final String[] STAGES = {"project", "bin", "sort", "composite", "back-composite", "reduce",
@@ -47,7 +47,9 @@ public final class SplatRasterProfile {
         for (int i = 0; i < dl.length; i++) dl[i] = (float) (r.nextGaussian() * 1e-3);
         float[] bg = {0, 0, 0};
         System.out.printf(Locale.ROOT, "load %s, %d splats, %s kernel, %d reps%n", load(), n, kernel, reps);
-        for (int threads : new int[] {1, 2}) {
+        int[] threadCounts = args.length > 4 ? Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 2};
+        for (int threads : threadCounts) {
             SplatRasterSettings s = SplatRasterSettings.defaults().withThreads(threads).withKernel(kernel);
             try (SplatRasterCpu raster = new SplatRasterCpu(s)) {
                 SplatFrame frame = new SplatFrame();
@@ -81,6 +83,12 @@ public final class SplatRasterProfile {
                     b.append(String.format(Locale.ROOT, " %s %.1f", STAGES[k], median(st[k])));
                 }
                 System.out.println(b.append(" (ms, median)"));
+                b = new StringBuilder("   ");
+                for (int k = 0; k < STAGES.length; k++) {
+                    b.append(String.format(Locale.ROOT, " %s %.1f", STAGES[k], min(st[k])));
+                }
+                System.out.println(b.append(String.format(Locale.ROOT, " (ms, minimum); forward %.1f, forward+backward %.1f (minimum)",
+                        min(fwd), min(tot))));
                 if (threads == 1) {
                     System.out.printf(Locale.ROOT, "    CPU time of the thread: forward %.1f ms, forward+backward %.1f ms (median)%n",
                             median(cpuF), median(cpuT));
@@ -88,6 +96,10 @@ public final class SplatRasterProfile {
             }
         }
         System.out.printf(Locale.ROOT, "load after %s%n", load());
+    }
+
+    private static double min(long[] a) {
+        return Arrays.stream(a).min().orElse(0) / 1e6;
     }
 
     private static double median(long[] a) {

@@ -4,6 +4,10 @@ package kernelfield.fields.splat.internal;
  * Per-splat projection of 3D Gaussians to screen-space conics and colours, and its backward pass.
  * All arithmetic in float64; the results are stored as float32 in {@link FrameBuffers}. One
  * instance per worker thread (it holds scratch arrays); allocates nothing per call.
+ *
+ * <p>{@code Math.exp}, {@code log} and {@code pow} (not {@code StrictMath}: several times slower):
+ * HotSpot runs the same intrinsic code for them in the interpreter and in every compiled tier, so a
+ * splat's values do not depend on which thread, or which tier, projected it.
  */
 public final class SplatProjection {
     /** Near plane: splats with camera-space depth {@code z <= 0.2} are culled. */
@@ -50,7 +54,7 @@ public final class SplatProjection {
         sMul = f.kernel == FrameBuffers.GES_SCALED ? 2 * shapeSig : 1.0;
         phiV = f.kernel == FrameBuffers.GES ? 2 * shapeSig : 1.0;
         for (int k = 0; k < 3; k++) {
-            expS[k] = StrictMath.exp(logScales[3 * i + k]);
+            expS[k] = Math.exp(logScales[3 * i + k]);
             s[k] = expS[k] * sMul;
         }
         double w0 = quats[4 * i], x0 = quats[4 * i + 1], y0 = quats[4 * i + 2], z0 = quats[4 * i + 3];
@@ -148,7 +152,7 @@ public final class SplatProjection {
             double lambda = mid + Math.sqrt(Math.max(0.1, mid * mid - det2));
             double mult = 3.0;
             if (f.kernel == FrameBuffers.GES) {
-                mult = Math.min(6.0, Math.max(3.0, Math.sqrt(2 * StrictMath.pow(StrictMath.log(255.0), 1.0 / phiV))));
+                mult = Math.min(6.0, Math.max(3.0, Math.sqrt(2 * Math.pow(Math.log(255.0), 1.0 / phiV))));
             }
             int rad = (int) Math.ceil(mult * Math.sqrt(lambda));
             double px = f.fx * u + f.cx, py = f.fy * v + f.cy;
@@ -204,8 +208,8 @@ public final class SplatProjection {
      * does. The rasterizer skips the rows and runs of pixels beyond it.
      */
     static float maxP(float o, float phi, boolean ges) {
-        double lv = StrictMath.log(255.0 * o);
-        double pm = ges ? (lv > 0 ? StrictMath.pow(lv, 1.0 / phi) : -1) : lv;
+        double lv = Math.log(255.0 * o);
+        double pm = ges ? (lv > 0 ? Math.pow(lv, 1.0 / phi) : -1) : lv;
         return pm > 0 ? (float) (pm * 1.001 + 1e-3) : -1f;
     }
 
@@ -236,7 +240,7 @@ public final class SplatProjection {
                 continue;
             }
             if (!project(f, i, means, logScales, quats, opLogits, shape)) continue; // cannot happen: same inputs
-            f.meanGradNorm[i] = (float) StrictMath.hypot(gmx * 0.5 * f.width, gmy * 0.5 * f.height);
+            f.meanGradNorm[i] = (float) Math.sqrt(sq(gmx * 0.5 * f.width) + sq(gmy * 0.5 * f.height));
             double dmx = 0, dmy = 0, dmz = 0;
             // colour and SH
             int bits = f.clampBits[i];
@@ -382,7 +386,11 @@ public final class SplatProjection {
         }
     }
 
+    private static double sq(double x) {
+        return x * x;
+    }
+
     private static double sigmoid(double x) {
-        return 1 / (1 + StrictMath.exp(-x));
+        return 1 / (1 + Math.exp(-x));
     }
 }
