@@ -90,8 +90,8 @@ public final class SplatRasterProfile {
                 System.out.println(b.append(String.format(Locale.ROOT, " (ms, minimum); forward %.1f, forward+backward %.1f (minimum)",
                         min(fwd), min(tot))));
                 if (threads == 1) {
-                    System.out.printf(Locale.ROOT, "    CPU time of the thread: forward %.1f ms, forward+backward %.1f ms (median)%n",
-                            median(cpuF), median(cpuT));
+                    System.out.printf(Locale.ROOT, "    CPU time of the thread: forward %.1f ms, forward+backward %.1f ms (median); %.1f, %.1f (minimum)%n",
+                            median(cpuF), median(cpuT), min(cpuF), min(cpuT));
                 }
             }
         }
