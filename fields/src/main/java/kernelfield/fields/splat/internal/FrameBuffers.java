@@ -48,7 +48,10 @@ public final class FrameBuffers {
     // tiles
     public int entries;
     public int[] tileStart = new int[1], cursor = new int[0], entrySplat = new int[0];
-    public long[] keys = new long[0];
+    /** Visible splats by (depth, index), and the radix sort's scratch. */
+    public int[] order = new int[0], orderTmp = order, sortKey = order, sortKeyTmp = order;
+    public long[] orderRect = new long[0], orderRectTmp = orderRect;
+    public final int[] radixHist = new int[4 * 256];
     public float[] entryGrad = new float[0];
 
     // diagnostics
@@ -72,6 +75,12 @@ public final class FrameBuffers {
         depth = new float[c];
         meanGradNorm = new float[c];
         radius = new int[c];
+        orderRect = new long[c];
+        orderRectTmp = new long[c];
+        order = new int[c];
+        orderTmp = new int[c];
+        sortKey = new int[c];
+        sortKeyTmp = new int[c];
         rect = new int[4 * c];
         clampBits = new byte[c];
     }
@@ -96,9 +105,8 @@ public final class FrameBuffers {
     /** Resizes the entry arrays for {@code e} tile entries. */
     public void ensureEntries(int e) {
         entries = e;
-        if (keys.length < e) {
-            int c = Math.max(e, keys.length + keys.length / 2);
-            keys = new long[c];
+        if (entrySplat.length < e) {
+            int c = Math.max(e, entrySplat.length + entrySplat.length / 2);
             entrySplat = new int[c];
         }
     }

@@ -185,10 +185,19 @@ public final class SplatProjection {
             f.depth[i] = (float) tz;
             SphericalHarmonics.basis(deg, dirX, dirY, dirZ, shY);
             int bits = 0;
+            // three independent sums (one dependency chain per channel)
+            double s0 = shY[0] * dc[3 * i], s1 = shY[0] * dc[3 * i + 1], s2 = shY[0] * dc[3 * i + 2];
+            for (int k = 1, ro2 = 45 * i; k < nb; k++, ro2 += 3) {
+                double y = shY[k];
+                s0 += y * rest[ro2];
+                s1 += y * rest[ro2 + 1];
+                s2 += y * rest[ro2 + 2];
+            }
+            col[0] = s0;
+            col[1] = s1;
+            col[2] = s2;
             for (int ch = 0; ch < 3; ch++) {
-                double sum = shY[0] * dc[3 * i + ch];
-                for (int k = 1; k < nb; k++) sum += shY[k] * rest[45 * i + 3 * (k - 1) + ch];
-                sum += 0.5;
+                double sum = col[ch] + 0.5;
                 if (sum < 0) {
                     sum = 0;
                     bits |= 1 << ch;
