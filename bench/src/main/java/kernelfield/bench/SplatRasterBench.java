@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The CPU splat rasterizer: 100k random splats in view at 512x512 (SH degree 3, screen radii of a
  * few pixels, about five layers per pixel), forward alone and forward + backward, 1 and 2 threads.
- * Run: {@code bench/jmh SplatRasterBench -f 1 -wi 2 -i 3}.
+ * Run: {@code bench/jmh SplatRasterBench -f 1 -wi 2 -i 3}. The setup prints the scene's splat-pixel
+ * evaluation count ({@link SplatFrame#splatPixelEvaluations()}); {@link SplatRasterProfile} prints
+ * per-stage times and evaluations per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,8 +59,9 @@ public class SplatRasterBench {
         dLdImage = new float[W * H * 3];
         for (int i = 0; i < dLdImage.length; i++) dLdImage[i] = (float) (r.nextGaussian() * 1e-3);
         raster.forward(gaussians, camera, background, frame);
-        System.out.printf("%n[splat bench] %d tile entries, %.2f per splat%n", frame.tileEntries(),
-                frame.tileEntries() / (double) splats);
+        System.out.printf("%n[splat bench] %d tile entries, %.2f per splat, %d splat-pixel evaluations per forward"
+                        + " (divide by the time for evaluations per second)%n", frame.tileEntries(),
+                frame.tileEntries() / (double) splats, frame.splatPixelEvaluations());
     }
 
     static final int W = 512, H = 512;

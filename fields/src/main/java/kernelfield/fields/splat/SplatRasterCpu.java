@@ -30,10 +30,18 @@ import kernelfield.fields.splat.internal.TileRaster;
  *       {@code + 0.5}, clamped at 0. Projected mean {@code (fx t.x / t.z + cx, fy t.y / t.z + cy)}
  *       in pixels, pixel centres at {@code +0.5}.</li>
  *   <li>Binning: 16x16 tiles; each splat goes to every tile its {@code mean +- radius} square
- *       touches; each tile's list sorted by (depth, splat index), so ties are deterministic.</li>
+ *       touches; each tile's list sorted by (depth, splat index), so ties are deterministic (one
+ *       stable radix sort of the visible splats by depth, then the lists are filled in that
+ *       order).</li>
  *   <li>Compositing per pixel, front to back: {@code alpha = min(0.99, opacity * g(p))}, skipped
  *       when below 1/255; a pixel stops before the splat that would take its transmittance below
- *       {@code 1e-4}; colour {@code sum_i c_i alpha_i T_i + T_final * background}.</li>
+ *       {@code 1e-4}; colour {@code sum_i c_i alpha_i T_i + T_final * background}. On the Vector
+ *       API: a tile is cut in runs of 8 adjacent pixels of a row (the vector lanes); per run, the
+ *       tile's splats whose footprint can reach alpha 1/255 on it are listed first (a conservative
+ *       test on the ellipse {@code p <= ln(255 opacity)}), so the inner loop is pure vector work
+ *       and ends when every lane has stopped. {@code exp(-p)} is a degree-5 minimax polynomial
+ *       (relative error under 2e-7, see {@code VecMath.expNeg}); {@code p} and the colour sums use
+ *       fused multiply-adds. The float64 reference of the tests agrees to 5e-5 per pixel.</li>
  * </ol>
  *
  * <h2>Backward</h2>
