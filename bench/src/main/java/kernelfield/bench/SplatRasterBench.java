@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The CPU splat rasterizer: 100k random splats in view at 512x512 (SH degree 3, screen radii of a
  * few pixels, about five layers per pixel), forward alone and forward + backward, 1 and 2 threads.
- * Run: {@code bench/jmh SplatRasterBench -f 1 -wi 2 -i 3}.
+ * Run: {@code bench/jmh SplatRasterBench -f 1 -wi 2 -i 3}. The setup prints the scene's splat-pixel
+ * evaluation count ({@link SplatFrame#splatPixelEvaluations()}); {@link SplatRasterProfile} prints
+ * per-stage times and evaluations per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,12 +51,30 @@ public class SplatRasterBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        int w = 512, h = 512;
-        double f = w / (2 * Math.tan(Math.toRadians(30)));
-        camera = Camera.pinhole("bench", w, h, f, f, w / 2.0, h / 2.0, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1},
-                new double[] {0, 0, 0});
+        camera = camera();
         Random r = new Random(42);
-        int n = splats;
+        gaussians = scene(splats, r);
+        raster = new SplatRasterCpu(SplatRasterSettings.defaults().withThreads(threads));
+        frame = new SplatFrame();
+        dLdImage = new float[W * H * 3];
+        for (int i = 0; i < dLdImage.length; i++) dLdImage[i] = (float) (r.nextGaussian() * 1e-3);
+        raster.forward(gaussians, camera, background, frame);
+        System.out.printf("%n[splat bench] %d tile entries, %.2f per splat, %d splat-pixel evaluations per forward"
+                        + " (divide by the time for evaluations per second)%n", frame.tileEntries(),
+                frame.tileEntries() / (double) splats, frame.splatPixelEvaluations());
+    }
+
+    static final int W = 512, H = 512;
+
+    /** The bench camera: 512x512, 60 degrees field of view, at the origin looking down +z. */
+    static Camera camera() {
+        double f = W / (2 * Math.tan(Math.toRadians(30)));
+        return Camera.pinhole("bench", W, H, f, f, W / 2.0, H / 2.0, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1},
+                new double[] {0, 0, 0});
+    }
+
+    /** {@code n} random splats in the view of {@link #camera()}, SH degree 3 active; draws from {@code r}. */
+    static GaussianSet scene(int n, Random r) {
         float[] means = new float[3 * n], ls = new float[3 * n], q = new float[4 * n], ol = new float[n],
                 dc = new float[3 * n], rest = new float[45 * n];
         double tan = Math.tan(Math.toRadians(30));
@@ -69,15 +89,9 @@ public class SplatRasterBench {
             for (int k = 0; k < 3; k++) dc[3 * i + k] = (float) (r.nextGaussian() * 0.5);
             for (int k = 0; k < 45; k++) rest[45 * i + k] = (float) (r.nextGaussian() * 0.05);
         }
-        gaussians = GaussianSet.of(means, ls, q, ol, dc, rest, null);
-        gaussians.setActiveShDegree(3);
-        raster = new SplatRasterCpu(SplatRasterSettings.defaults().withThreads(threads));
-        frame = new SplatFrame();
-        dLdImage = new float[w * h * 3];
-        for (int i = 0; i < dLdImage.length; i++) dLdImage[i] = (float) (r.nextGaussian() * 1e-3);
-        raster.forward(gaussians, camera, background, frame);
-        System.out.printf("%n[splat bench] %d tile entries, %.2f per splat%n", frame.tileEntries(),
-                frame.tileEntries() / (double) n);
+        GaussianSet g = GaussianSet.of(means, ls, q, ol, dc, rest, null);
+        g.setActiveShDegree(3);
+        return g;
     }
 
     @TearDown(Level.Trial)

@@ -79,4 +79,23 @@ public final class SplatFrame {
     public float[] meanGradNorm2D() {
         return buf.meanGradNorm;
     }
+
+    /**
+     * Wall time in nanoseconds of each stage of the last {@link SplatRasterCpu#forward} and {@link
+     * SplatRasterCpu#backward} into this frame, for profiling: {@code [projection, binning, per-tile
+     * sort, forward compositing, backward compositing, per-splat reduction, backward projection]}.
+     * A live array of 7.
+     */
+    public long[] stageNanos() {
+        return buf.stageNanos;
+    }
+
+    /**
+     * Number of (splat, pixel) pairs whose footprint the last forward evaluated: the pairs left after
+     * the per-row and per-run culling, up to the point where a run of pixels is done. For
+     * throughput figures.
+     */
+    public long splatPixelEvaluations() {
+        return buf.evaluations;
+    }
 }

@@ -13,6 +13,14 @@ public final class FrameBuffers {
     public static final int TILE = 16;
     /** Floats per entry (and per splat) of the raster gradient: mean2D x y, conic A B C, opacity, rgb, phi. */
     public static final int STRIDE = 10;
+    /** Floats per splat record of {@link #rec}. */
+    public static final int REC = 16;
+    /** Offsets in a splat record: projected mean x, y (px); half the conic's A, its B, half its C (the
+     *  footprint is {@code p = hA dx^2 + B dx dy + hC dy^2}); {@code qy}, the smallest p along a row
+     *  at vertical offset dy is {@code qy dy^2}; pmax, the largest p at which alpha can reach 1/255
+     *  (negative: never); opacity; colour r, g, b; GES phi; depth. */
+    public static final int R_MX = 0, R_MY = 1, R_HA = 2, R_B = 3, R_HC = 4, R_QY = 5, R_PMAX = 6, R_OP = 7,
+            R_CR = 8, R_CG = 9, R_CB = 10, R_PHI = 11, R_DZ = 12;
     /** Kernel codes. */
     public static final int GAUSSIAN = 0, GES = 1, GES_SCALED = 2;
 
@@ -29,16 +37,31 @@ public final class FrameBuffers {
 
     // per splat
     public int n;
-    public float[] mx = new float[0], my = mx, conA = mx, conB = mx, conC = mx, opac = mx, colR = mx, colG = mx,
-            colB = mx, depth = mx, phi = mx, meanGradNorm = mx, splatGrad = mx;
+    /** Per splat, what the tile raster reads, packed in one 64-byte record {@code (N, REC)}: see {@code R_*}. */
+    public float[] rec = new float[0];
+    /** Camera-space depth {@code (N)}, the sort key. */
+    public float[] depth = rec;
+    public float[] meanGradNorm = rec, splatGrad = rec;
     public int[] radius = new int[0], rect = radius;
     public byte[] clampBits = new byte[0];
 
     // tiles
     public int entries;
     public int[] tileStart = new int[1], cursor = new int[0], entrySplat = new int[0];
-    public long[] keys = new long[0];
+    /** Visible splats by (depth, index), and the radix sort's scratch. */
+    public int[] order = new int[0], orderTmp = order, sortKey = order, sortKeyTmp = order;
+    public long[] orderRect = new long[0], orderRectTmp = orderRect;
+    public final int[] radixHist = new int[4 * 256];
     public float[] entryGrad = new float[0];
+
+    // diagnostics
+    /** Stage indices of {@link #stageNanos}. */
+    public static final int ST_PROJECT = 0, ST_BIN = 1, ST_SORT = 2, ST_COMPOSITE = 3, ST_BACK_COMPOSITE = 4,
+            ST_REDUCE = 5, ST_BACK_PROJECT = 6, STAGES = 7;
+    /** Wall time of each stage of the last forward and backward, nanoseconds. */
+    public final long[] stageNanos = new long[STAGES];
+    /** Splat-pixel pairs whose footprint the last forward evaluated. */
+    public long evaluations;
 
     // outputs
     public float[] image = new float[0], transmittance = image, depthImage = image, dPlanar = image;
@@ -46,21 +69,18 @@ public final class FrameBuffers {
     /** Resizes the per-splat arrays for {@code n} splats. */
     public void ensureSplats(int count) {
         n = count;
-        if (mx.length >= count) return;
-        int c = Math.max(count, mx.length + mx.length / 2);
-        mx = new float[c];
-        my = new float[c];
-        conA = new float[c];
-        conB = new float[c];
-        conC = new float[c];
-        opac = new float[c];
-        colR = new float[c];
-        colG = new float[c];
-        colB = new float[c];
+        if (depth.length >= count) return;
+        int c = Math.max(count, depth.length + depth.length / 2);
+        rec = new float[REC * c];
         depth = new float[c];
-        phi = new float[c];
         meanGradNorm = new float[c];
         radius = new int[c];
+        orderRect = new long[c];
+        orderRectTmp = new long[c];
+        order = new int[c];
+        orderTmp = new int[c];
+        sortKey = new int[c];
+        sortKeyTmp = new int[c];
         rect = new int[4 * c];
         clampBits = new byte[c];
     }
@@ -85,9 +105,8 @@ public final class FrameBuffers {
     /** Resizes the entry arrays for {@code e} tile entries. */
     public void ensureEntries(int e) {
         entries = e;
-        if (keys.length < e) {
-            int c = Math.max(e, keys.length + keys.length / 2);
-            keys = new long[c];
+        if (entrySplat.length < e) {
+            int c = Math.max(e, entrySplat.length + entrySplat.length / 2);
             entrySplat = new int[c];
         }
     }

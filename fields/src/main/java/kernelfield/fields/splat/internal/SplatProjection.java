@@ -4,6 +4,10 @@ package kernelfield.fields.splat.internal;
  * Per-splat projection of 3D Gaussians to screen-space conics and colours, and its backward pass.
  * All arithmetic in float64; the results are stored as float32 in {@link FrameBuffers}. One
  * instance per worker thread (it holds scratch arrays); allocates nothing per call.
+ *
+ * <p>{@code Math.exp}, {@code log} and {@code pow} (not {@code StrictMath}: several times slower):
+ * HotSpot runs the same intrinsic code for them in the interpreter and in every compiled tier, so a
+ * splat's values do not depend on which thread, or which tier, projected it.
  */
 public final class SplatProjection {
     /** Near plane: splats with camera-space depth {@code z <= 0.2} are culled. */
@@ -50,7 +54,7 @@ public final class SplatProjection {
         sMul = f.kernel == FrameBuffers.GES_SCALED ? 2 * shapeSig : 1.0;
         phiV = f.kernel == FrameBuffers.GES ? 2 * shapeSig : 1.0;
         for (int k = 0; k < 3; k++) {
-            expS[k] = StrictMath.exp(logScales[3 * i + k]);
+            expS[k] = Math.exp(logScales[3 * i + k]);
             s[k] = expS[k] * sMul;
         }
         double w0 = quats[4 * i], x0 = quats[4 * i + 1], y0 = quats[4 * i + 2], z0 = quats[4 * i + 3];
@@ -148,7 +152,7 @@ public final class SplatProjection {
             double lambda = mid + Math.sqrt(Math.max(0.1, mid * mid - det2));
             double mult = 3.0;
             if (f.kernel == FrameBuffers.GES) {
-                mult = Math.min(6.0, Math.max(3.0, Math.sqrt(2 * StrictMath.pow(StrictMath.log(255.0), 1.0 / phiV))));
+                mult = Math.min(6.0, Math.max(3.0, Math.sqrt(2 * Math.pow(Math.log(255.0), 1.0 / phiV))));
             }
             int rad = (int) Math.ceil(mult * Math.sqrt(lambda));
             double px = f.fx * u + f.cx, py = f.fy * v + f.cy;
@@ -165,31 +169,57 @@ public final class SplatProjection {
             f.rect[4 * i + 1] = y0;
             f.rect[4 * i + 2] = x1;
             f.rect[4 * i + 3] = y1;
-            f.mx[i] = (float) px;
-            f.my[i] = (float) py;
-            f.conA[i] = (float) cA;
-            f.conB[i] = (float) cB;
-            f.conC[i] = (float) cC;
-            f.opac[i] = (float) op;
+            float fa = (float) cA, fb = (float) cB, fc = (float) cC, fo = (float) op, fphi = (float) phiV;
+            float[] rc = f.rec;
+            int ro = FrameBuffers.REC * i;
+            rc[ro + FrameBuffers.R_MX] = (float) px;
+            rc[ro + FrameBuffers.R_MY] = (float) py;
+            rc[ro + FrameBuffers.R_HA] = 0.5f * fa;
+            rc[ro + FrameBuffers.R_B] = fb;
+            rc[ro + FrameBuffers.R_HC] = 0.5f * fc;
+            rc[ro + FrameBuffers.R_QY] = Math.max(0f, 0.5f * fc - fb * fb / (2f * fa));
+            rc[ro + FrameBuffers.R_PMAX] = maxP(fo, fphi, f.kernel == FrameBuffers.GES);
+            rc[ro + FrameBuffers.R_OP] = fo;
+            rc[ro + FrameBuffers.R_PHI] = fphi;
+            rc[ro + FrameBuffers.R_DZ] = (float) tz;
             f.depth[i] = (float) tz;
-            f.phi[i] = (float) phiV;
             SphericalHarmonics.basis(deg, dirX, dirY, dirZ, shY);
             int bits = 0;
+            // three independent sums (one dependency chain per channel)
+            double s0 = shY[0] * dc[3 * i], s1 = shY[0] * dc[3 * i + 1], s2 = shY[0] * dc[3 * i + 2];
+            for (int k = 1, ro2 = 45 * i; k < nb; k++, ro2 += 3) {
+                double y = shY[k];
+                s0 += y * rest[ro2];
+                s1 += y * rest[ro2 + 1];
+                s2 += y * rest[ro2 + 2];
+            }
+            col[0] = s0;
+            col[1] = s1;
+            col[2] = s2;
             for (int ch = 0; ch < 3; ch++) {
-                double sum = shY[0] * dc[3 * i + ch];
-                for (int k = 1; k < nb; k++) sum += shY[k] * rest[45 * i + 3 * (k - 1) + ch];
-                sum += 0.5;
+                double sum = col[ch] + 0.5;
                 if (sum < 0) {
                     sum = 0;
                     bits |= 1 << ch;
                 }
                 col[ch] = sum;
             }
-            f.colR[i] = (float) col[0];
-            f.colG[i] = (float) col[1];
-            f.colB[i] = (float) col[2];
+            rc[ro + FrameBuffers.R_CR] = (float) col[0];
+            rc[ro + FrameBuffers.R_CG] = (float) col[1];
+            rc[ro + FrameBuffers.R_CB] = (float) col[2];
             f.clampBits[i] = (byte) bits;
         }
+    }
+
+    /**
+     * The largest {@code p} (half squared Mahalanobis distance) at which a splat of opacity {@code o}
+     * still reaches alpha {@code 1/255}, with a small margin for float32 rounding; -1 when it never
+     * does. The rasterizer skips the rows and runs of pixels beyond it.
+     */
+    static float maxP(float o, float phi, boolean ges) {
+        double lv = Math.log(255.0 * o);
+        double pm = ges ? (lv > 0 ? Math.pow(lv, 1.0 / phi) : -1) : lv;
+        return pm > 0 ? (float) (pm * 1.001 + 1e-3) : -1f;
     }
 
     private static int clampTile(double t, int n) {
@@ -219,7 +249,7 @@ public final class SplatProjection {
                 continue;
             }
             if (!project(f, i, means, logScales, quats, opLogits, shape)) continue; // cannot happen: same inputs
-            f.meanGradNorm[i] = (float) StrictMath.hypot(gmx * 0.5 * f.width, gmy * 0.5 * f.height);
+            f.meanGradNorm[i] = (float) Math.sqrt(sq(gmx * 0.5 * f.width) + sq(gmy * 0.5 * f.height));
             double dmx = 0, dmy = 0, dmz = 0;
             // colour and SH
             int bits = f.clampBits[i];
@@ -365,7 +395,11 @@ public final class SplatProjection {
         }
     }
 
+    private static double sq(double x) {
+        return x * x;
+    }
+
     private static double sigmoid(double x) {
-        return 1 / (1 + StrictMath.exp(-x));
+        return 1 / (1 + Math.exp(-x));
     }
 }
