@@ -122,7 +122,8 @@ public final class CloudSdfFit {
      *                         level set is empty or no scores were asked for
      * @param againstReference whether {@code metrics} compare with a reference mesh
      * @param iou              volume IoU against the reference mesh (winding number), NaN without one
-     * @param field            the trained field: the sphere prior plus the trained {@link RbfField}
+     * @param field            the trained field: the sphere prior plus the trained {@link RbfField}; evaluates
+     *                         on {@link CpuDevice#shared()}
      * @param normalsEstimated whether the cloud had no normals and they were estimated
      * @param parameters       stored parameter values
      * @param kernels          RBF kernels
@@ -230,7 +231,9 @@ public final class CloudSdfFit {
             if (reference != null && o.metricSamples() > 0 && reference.triangleCount() > 0) {
                 iou = volumeIou(df, WindingNumber.of(reference), lo, hi, o.metricSamples(), o.seed() + 4);
             }
-            return new Result(mesh, metrics, reference != null, iou, df, estimate, field.parameterCount(), k, tr.stepsRun(),
+            // the result evaluates on the shared pool: this run's own pool is shut down below
+            SphereResidualField kept = new SphereResidualField(new RbfDistanceField(field, CpuDevice.shared()), df.centre(), df.radius());
+            return new Result(mesh, metrics, reference != null, iou, kept, estimate, field.parameterCount(), k, tr.stepsRun(),
                     setupSeconds, tr.elapsedSeconds(), se, ee);
         } finally {
             device.close();

@@ -31,14 +31,19 @@ import kernelfield.fields.rbf.RbfField;
  * {@code N(0, sigma^2)}, half uniform in the box), {@code D} the box's diagonal:
  * <pre>
  * L = 1/Bs sum_surface [ w_s |f(p)| / D + w_n |g(p) - n| + w_e (|g(p)| - 1)^2 ]
- *   + 1/Bo sum_off     [ w_e (|g(x)| - 1)^2 + (x uniform) ( w_o exp(-alpha |f(x)| / D) + w_d ||f(x)| - d(x)| / D ) ]
+ *   + 1/Bo sum_off     [ w_e (|g(x)| - 1)^2 + (x uniform) ( w_o exp(-alpha |f(x)| / D) + w_d |f(x) - s(x) d(x)| / D ) ]
  * </pre>
  * SIREN's terms: on-surface value and normal, Eikonal, and the off-surface penalty that keeps
- * spurious zero sets out of empty space. The last term asks the field's magnitude to be the
- * distance {@code d(x)} to the nearest input point (an unsigned distance, from the points alone;
- * it overestimates the distance to the surface by at most the sampling gap): a zero crossing far
- * from the data then costs in proportion to its distance, so leftover sheets of the initial
- * sphere deep inside or outside the shape are removed quickly. It says nothing about the sign.
+ * spurious zero sets out of empty space. The last term is a distance prior from the points
+ * alone: {@code d(x)} is the distance to the nearest input point {@code p} (it overestimates the
+ * distance to the surface by at most the sampling gap) and {@code s(x)} the side of {@code p}'s
+ * tangent plane, {@code sign(n_p . (x - p))} (Hoppe et al. 1992), used only where it is clear,
+ * {@code |n_p . (x - p)| >= } {@value #SIGN_COS}{@code  d(x)}: at a true nearest point of a smooth
+ * surface {@code x - p} is along the normal. Elsewhere (near edges, in thin parts, with noisy
+ * normals) the term is unsigned, {@code ||f(x)| - d(x)|}. A zero crossing far from the data then
+ * costs in proportion to its distance, and the sign of the far field follows the normals, so
+ * the initial sphere's zero set (see {@link SphereResidualField}) is removed quickly even where
+ * the shape's topology differs from a sphere's.
  *
  * <p>A step draws the batch from the run's random generator (serially), evaluates it in chunks of
  * {@value #SAMPLES_PER_CHUNK} samples on {@value #SLOTS} slots with their own gradient buffers
@@ -50,6 +55,8 @@ final class CloudSdfObjective implements Objective {
     static final int STENCIL = 5;
     static final int SLOTS = 2;
     static final int SAMPLES_PER_CHUNK = 32;
+    /** The tangent-plane sign is used where {@code |n . (x - p)| >= SIGN_COS |x - p|}. */
+    static final double SIGN_COS = 0.5;
     /** Sample kinds. */
     static final byte SURFACE = 0, NEAR = 1, UNIFORM = 2;
 
@@ -65,11 +72,11 @@ final class CloudSdfObjective implements Objective {
      * @param eikonal    w_e, of {@code (|g| - 1)^2} on all samples
      * @param offSurface w_o, of {@code exp(-alpha |f| / D)} on uniform samples
      * @param alpha      decay of the off-surface term, per diagonal
-     * @param distance   w_d, of {@code ||f| - d| / D} on uniform samples
+     * @param distance   w_d, of {@code |f - s d| / D} (or {@code ||f| - d| / D}) on uniform samples
      */
     record Weights(double surface, double normal, double eikonal, double offSurface, double alpha, double distance) {
         static Weights defaults() {
-            return new Weights(100, 1, 0.5, 1, 300, 10);
+            return new Weights(100, 1, 0.5, 1, 300, 30);
         }
     }
 
@@ -95,8 +102,12 @@ final class CloudSdfObjective implements Objective {
     final int[] index;
     final float[] pos;
     final float[] dirs;
-    /** Distance to the nearest input point (uniform samples), NaN for the others {@code (B)}. */
+    /**
+     * Target of the distance term (uniform samples): the signed distance {@code s d} where
+     * {@link #signedTarget}, else the unsigned {@code d}; NaN for other samples {@code (B)}.
+     */
     final float[] dist;
+    final boolean[] signedTarget;
 
     private final float[][] grads = new float[SLOTS][];
     private final RbfField.Workspace[] ws = new RbfField.Workspace[SLOTS];
@@ -142,6 +153,7 @@ final class CloudSdfObjective implements Objective {
         pos = new float[3 * batch];
         dirs = new float[12 * batch];
         dist = new float[batch];
+        signedTarget = new boolean[batch];
         for (int i = 0; i < SLOTS; i++) {
             grads[i] = new float[field.gradientLength()];
             ws[i] = field.workspace(SAMPLES_PER_CHUNK * STENCIL);
@@ -191,11 +203,15 @@ final class CloudSdfObjective implements Objective {
                 float x = pos[3 * i], y = pos[3 * i + 1], z = pos[3 * i + 2];
                 int q = tree.nearest(x, y, z);
                 float dx = x - points[3 * q], dy = y - points[3 * q + 1], dz = z - points[3 * q + 2];
-                dist[i] = (float) Math.sqrt(dx * dx + dy * dy + dz * dz);
+                double dd = Math.sqrt(dx * dx + dy * dy + dz * dz);
+                double side = dx * normals[3 * q] + dy * normals[3 * q + 1] + dz * normals[3 * q + 2];
+                signedTarget[i] = dd > 0 && Math.abs(side) >= SIGN_COS * dd;
+                dist[i] = (float) (signedTarget[i] ? Math.copySign(dd, side) : dd);
             } else {
                 int p = r.nextInt(n);
                 index[i] = p;
                 dist[i] = Float.NaN;
+                signedTarget[i] = false;
                 for (int d = 0; d < 3; d++) {
                     float v = points[3 * p + d];
                     if (k == NEAR) v += (float) (sigma * r.nextGaussian());
@@ -296,7 +312,7 @@ final class CloudSdfObjective implements Objective {
             nz = normals[3 * pi + 2];
         }
         double scale = k0 == SURFACE ? 1.0 / surfaceCount : 1.0 / (batch - surfaceCount);
-        sampleLoss(yy, 0, yy, 10, h, nx, ny, nz, k0 == UNIFORM ? dist[s] : Double.NaN, w, 1 / diag, scale, yy, 5, part);
+        sampleLoss(yy, 0, yy, 10, h, nx, ny, nz, k0 == UNIFORM ? dist[s] : Double.NaN, signedTarget[s], w, 1 / diag, scale, yy, 5, part);
         for (int k = 0; k < STENCIL; k++) d[dOff + k] = (float) yy[5 + k];
     }
 
@@ -307,13 +323,14 @@ final class CloudSdfObjective implements Objective {
      * @param y        (5) at {@code yo}: {@code f(x), f(x + h v_0), ..., f(x + h v_3)}
      * @param v        (4, 3) at {@code vo}: the unit stencil directions
      * @param nx       the normal when the sample is on the surface; NaN otherwise (no value and normal terms)
-     * @param dist     distance to the nearest input point when the off-surface terms apply (uniform samples); NaN otherwise
+     * @param dist     target of the distance term when the off-surface terms apply (uniform samples); NaN otherwise
+     * @param signed   whether {@code dist} is a signed target for {@code f} (else an unsigned one for {@code |f|})
      * @param invDiag  {@code 1 / D}
      * @param dy       (5) at {@code dyo}: receives {@code scale * dL/dy}
      * @param part     (4) or null: adds the scaled surface, normal, Eikonal and off-surface terms
      * @return the scaled loss
      */
-    static double sampleLoss(double[] y, int yo, double[] v, int vo, double h, double nx, double ny, double nz, double dist,
+    static double sampleLoss(double[] y, int yo, double[] v, int vo, double h, double nx, double ny, double nz, double dist, boolean signed,
             Weights w, double invDiag, double scale, double[] dy, int dyo, double[] part) {
         double c = 3 / (4 * h);
         double gx = 0, gy = 0, gz = 0;
@@ -352,9 +369,10 @@ final class CloudSdfObjective implements Objective {
         }
         if (!Double.isNaN(dist)) {
             double ex = Math.exp(-w.alpha() * Math.abs(f0) * invDiag);
-            double e = Math.abs(f0) - dist;
+            double e = signed ? f0 - dist : Math.abs(f0) - dist;
             lo = w.offSurface() * ex + w.distance() * Math.abs(e) * invDiag;
-            d0 += Math.signum(f0) * (w.distance() * Math.signum(e) * invDiag - w.offSurface() * w.alpha() * invDiag * ex);
+            d0 -= Math.signum(f0) * w.offSurface() * w.alpha() * invDiag * ex;
+            d0 += w.distance() * Math.signum(e) * invDiag * (signed ? 1 : Math.signum(f0));
         }
         dy[dyo] = scale * d0;
         for (int k = 0; k < 4; k++) {
