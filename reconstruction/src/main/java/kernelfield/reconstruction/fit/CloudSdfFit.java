@@ -178,6 +178,7 @@ public final class CloudSdfFit {
             RbfFieldConfig cfg = new RbfFieldConfig(3, lo, hi, RbfKernel.INVERSE_QUADRATIC, SUPPORT, NEIGHBOURS, 16, 0f, 0f,
                     new int[] {16, 32, FINEST}, 2, new int[] {64}, 0f, 0f, 1, false, o.seed(), false);
             RbfField field = new RbfField(cfg, km.centers(), km.shapes());
+            field.basis().setIndexMargin(1f); // frozen kernels: exact support boxes, fewer candidates per lookup
             smallOutputLayer(field);
             float[] c = centroid(p);
             SphereResidualField sdf = new SphereResidualField(new RbfDistanceField(field, device), c, (float) meanDistance(p, c));

@@ -192,7 +192,10 @@ final class CloudSdfObjective implements Objective {
         return new StepResult(loss, Map.of("surface", t[0], "normal", t[1], "eikonal", t[2], "offsurface", t[3]), null);
     }
 
-    /** Draws a batch: kinds, positions and rotated stencils. Allocates nothing. */
+    /**
+     * Draws a batch: kinds, positions and rotated stencils (the distance targets of uniform samples
+     * are found in {@link #accumulate}, in parallel). Allocates nothing.
+     */
     void sample(SeededRandom r) {
         for (int i = 0; i < batch; i++) {
             byte k = i < surfaceCount ? SURFACE : i < surfaceCount + nearCount ? NEAR : UNIFORM;
@@ -200,13 +203,6 @@ final class CloudSdfObjective implements Objective {
             if (k == UNIFORM) {
                 index[i] = -1;
                 for (int d = 0; d < 3; d++) pos[3 * i + d] = lo[d] + (hi[d] - lo[d]) * r.nextFloat();
-                float x = pos[3 * i], y = pos[3 * i + 1], z = pos[3 * i + 2];
-                int q = tree.nearest(x, y, z);
-                float dx = x - points[3 * q], dy = y - points[3 * q + 1], dz = z - points[3 * q + 2];
-                double dd = Math.sqrt(dx * dx + dy * dy + dz * dz);
-                double side = dx * normals[3 * q] + dy * normals[3 * q + 1] + dz * normals[3 * q + 2];
-                signedTarget[i] = dd > 0 && Math.abs(side) >= SIGN_COS * dd;
-                dist[i] = (float) (signedTarget[i] ? Math.copySign(dd, side) : dd);
             } else {
                 int p = r.nextInt(n);
                 index[i] = p;
@@ -220,6 +216,17 @@ final class CloudSdfObjective implements Objective {
             }
             randomStencil(r, dirs, 12 * i);
         }
+    }
+
+    /** The distance target of uniform sample {@code i} ({@link #dist}, {@link #signedTarget}). Thread-safe. */
+    private void distanceTarget(int i) {
+        float x = pos[3 * i], y = pos[3 * i + 1], z = pos[3 * i + 2];
+        int q = tree.nearest(x, y, z);
+        float dx = x - points[3 * q], dy = y - points[3 * q + 1], dz = z - points[3 * q + 2];
+        double dd = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        double side = dx * normals[3 * q] + dy * normals[3 * q + 1] + dz * normals[3 * q + 2];
+        signedTarget[i] = dd > 0 && Math.abs(side) >= SIGN_COS * dd;
+        dist[i] = (float) (signedTarget[i] ? Math.copySign(dd, side) : dd);
     }
 
     /** Tetrahedron directions turned by a uniformly random rotation, into {@code out[o..o+12)}. */
@@ -265,6 +272,7 @@ final class CloudSdfObjective implements Objective {
                 int m = Math.min(SAMPLES_PER_CHUNK, end - i);
                 for (int t = 0; t < m; t++) {
                     int s = i + t;
+                    if (kind[s] == UNIFORM) distanceTarget(s);
                     int o = 3 * STENCIL * t;
                     float x = pos[3 * s], y = pos[3 * s + 1], z = pos[3 * s + 2];
                     p[o] = x;
