@@ -134,7 +134,7 @@ final class FitCommand implements Callable<Integer> {
         Path reference;
 
         @Option(names = "--batch", paramLabel = "N",
-                description = "Point-cloud input: samples per step, 5 field evaluations each (default 4096).")
+                description = "Point-cloud input: samples per step, 5 field evaluations each (default 1024).")
         Integer batch;
 
         @Mixin

@@ -26,8 +26,11 @@ import kernelfield.fields.rbf.RbfKernel;
 /**
  * Fits a signed distance field ({@link RbfField} in 3D, one output) to an oriented point cloud
  * alone, with no ground-truth distance: on-surface value and normal losses on the input points,
- * the Eikonal loss on and off the surface, and an off-surface penalty against spurious zero sets
- * (see {@link CloudSdfObjective} for the loss and its finite-difference point gradients).
+ * the Eikonal loss on and off the surface, SIREN's off-surface penalty against spurious zero sets,
+ * and a distance prior from the points (nearest-point distance, signed by the nearest point's
+ * tangent plane where that is clear); see {@link CloudSdfObjective} for the loss and its
+ * finite-difference point gradients. The field is a sphere's distance plus the trained
+ * {@link RbfField} ({@link SphereResidualField}: geometric initialisation).
  *
  * <ol>
  * <li>Checks the cloud (finite coordinates and normals, enough points); without normals, estimates
@@ -35,6 +38,8 @@ import kernelfield.fields.rbf.RbfKernel;
  *     minimum spanning tree ({@link NormalEstimation#estimateOriented}); the topmost point's normal
  *     points up, so a closed surface gets outward normals, i.e. the field is negative inside.</li>
  * <li>Box: the points' bounds grown by 10% of their diagonal on each side.</li>
+ * <li>The sphere: centred at the points' centroid, radius their mean distance from it; the
+ *     decoder's output layer starts small, so the field starts near the sphere's distance.</li>
  * <li>Kernels by k-means on the points (uniform weights: the inverse-|SDF| weights of the mesh case
  *     reduce to the points themselves); frozen. Kernel values go to zero with zero slope at the
  *     support boundary and the neighbour cap is set above the typical count, so the field's gradient
@@ -80,9 +85,9 @@ public final class CloudSdfFit {
             if (metricSamples < 0) throw new IllegalArgumentException("metric samples " + metricSamples + " < 0");
         }
 
-        /** 30 s, 8192 kernels, batch 4096, lr 5e-3, resolution 256, 100k metric samples. */
+        /** 30 s, 8192 kernels, batch 1024, lr 5e-3, resolution 256, 100k metric samples. */
         public static Options defaults() {
-            return new Options(30, 0, 8192, 4096, 5e-3, 256, 100_000, 0, 0);
+            return new Options(30, 0, 8192, 1024, 5e-3, 256, 100_000, 0, 0);
         }
 
         public Options withBudget(double seconds, long stepCount) {

@@ -95,7 +95,7 @@ final class CloudSdfObjective implements Objective {
     private final int nearCount;
     private final int batch;
     private double h;
-    private double sigma;
+    private final double sigma;
 
     // the batch: kind, input point index (surface and near samples), position (B, 3), stencil directions (B, 12)
     final byte[] kind;
@@ -128,8 +128,8 @@ final class CloudSdfObjective implements Objective {
      * @param h       stencil step, length units
      * @param sigma   standard deviation of the jitter of near samples, length units
      */
-    CloudSdfObjective(RbfField field, SphereResidualField prior, float[] points, float[] normals, float[] lo, float[] hi, Weights w, int batch, double h,
-            double sigma, CpuDevice device) {
+    CloudSdfObjective(RbfField field, SphereResidualField prior, float[] points, float[] normals, float[] lo, float[] hi,
+            Weights w, int batch, double h, double sigma, CpuDevice device) {
         if (batch < 4) throw new IllegalArgumentException("batch " + batch + " < 4");
         this.field = field;
         this.prior = prior;
