@@ -67,7 +67,7 @@ final class FitCommand implements Callable<Integer> {
                 description = "Parameter budget (default ${DEFAULT-VALUE}).")
         long params;
 
-        @Option(names = "--batch", defaultValue = "8192", paramLabel = "N", description = "Pixels per step (default ${DEFAULT-VALUE}).")
+        @Option(names = "--batch", defaultValue = "4096", paramLabel = "N", description = "Pixels per step (default ${DEFAULT-VALUE}).")
         int batch;
 
         @Option(names = "--lr", defaultValue = "0.005", paramLabel = "LR", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
