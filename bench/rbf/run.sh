@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # RBF image fitting against time: ours (kf fit image) and the PyTorch peers of
 # ../shared/peers/fit_image.py on the same photos, in the same run; then SDF metrics against time
-# (kf fit sdf) on bunny00 and fandisk. Writes a markdown table.
-#   bench/rbf/run.sh [OUT_DIR]      (BUDGETS="10 30" PHOTOS="astronaut camera coffee" to change)
+# (kf fit sdf) on bunny00 and fandisk, and from point clouds alone (a cloud sampled from bunny00,
+# kitten.xyz). Writes a markdown table.
+#   bench/rbf/run.sh [OUT_DIR]      (BUDGETS="10 30" PHOTOS="astronaut camera coffee" SDF_BUDGETS="15 30 60"
+#                                    CLOUD_BUDGETS="30 60" MESHES="bunny00 fandisk" to change; PHOTOS="" or MESHES="" skips a part)
 # A table, not a test: timings depend on the machine and its load (the load average is recorded).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -13,7 +15,7 @@ photos_dir="${PHOTOS_DIR:-$root/../shared/data/photos}"
 peers="${PEERS:-$root/../shared/peers/fit_image.py}"
 [ -f "$peers" ] || peers=/work/shared/peers/fit_image.py
 budgets="${BUDGETS:-10 30}"
-photos="${PHOTOS:-astronaut camera coffee}"
+photos="${PHOTOS-astronaut camera coffee}"
 table="$out/table.md"
 have_torch=1
 /usr/bin/python3 -c "import torch" 2>/dev/null || have_torch=0
@@ -59,6 +61,7 @@ first="${photos%% *}"
   echo "|---|---|"
 } >> "$table"
 for t in 1 2; do
+  [ -n "$first" ] || break
   line=$("$root/kf" fit image "$photos_dir/$first.png" -o "$out/throughput-$t.png" --steps 200 --batch 16384 --time-budget 600 --threads "$t" 2>&1 | grep '^PSNR' || true)
   echo "| $t | $(sed -n 's/.* \([0-9]*\) samples\/s.*/\1/p' <<<"$line") |" >> "$table"
 done
@@ -70,7 +73,7 @@ scans_dir="${SCANS_DIR:-$root/../shared/data/scans}"
   echo "| mesh | budget s | IoU | Chamfer-L1 | F@0.5% | F@1% | normal consistency | steps | wall s (incl. extraction) |"
   echo "|---|---|---|---|---|---|---|---|---|"
 } >> "$table"
-for m in ${MESHES:-bunny00 fandisk}; do
+for m in ${MESHES-bunny00 fandisk}; do
   for b in ${SDF_BUDGETS:-15 30 60}; do
     [ -f "$scans_dir/$m.off" ] || continue
     start=$(date +%s.%N)
@@ -83,6 +86,34 @@ for m in ${MESHES:-bunny00 fandisk}; do
     nc=$(sed -n 's/.*normal consistency \([0-9.]*\).*/\1/p' <<<"$out_txt")
     st=$(sed -n 's/.*steps \([0-9]*\).*/\1/p' <<<"$out_txt")
     echo "| $m | $b | $iou | $cd1 | $f05 | $f1 | $nc | $st | $(printf %.1f "$wall") |" >> "$table"
+  done
+done
+# SDF from point clouds alone (kf fit sdf CLOUD): an oriented cloud sampled from bunny00 (scored
+# against the mesh) and kitten.xyz (normals in the file; scored against its points)
+{
+  echo
+  echo "| cloud | points | budget s | reference | IoU | Chamfer-L1 | F@0.5% | F@1% | normal consistency | steps | wall s (incl. extraction) | load (1 min) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+} >> "$table"
+bunny_cloud="$out/bunny00-100k.ply"
+[ -f "$scans_dir/bunny00.off" ] && "$root/kf" sample "$scans_dir/bunny00.off" -o "$bunny_cloud" -n 100000 >/dev/null 2>&1
+for c in bunny00 kitten; do
+  if [ "$c" = bunny00 ]; then input="$bunny_cloud"; refargs=(--reference "$scans_dir/bunny00.off"); ref=bunny00.off
+  else input="$scans_dir/kitten.xyz"; refargs=(); ref="its points"; fi
+  [ -f "$input" ] || continue
+  for b in ${CLOUD_BUDGETS:-30 60}; do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    start=$(date +%s.%N)
+    out_txt=$("$root/kf" fit sdf "$input" -o "$out/$c-cloud-$b.ply" --time-budget "$b" "${refargs[@]}" 2>&1 || true)
+    wall=$(echo "$(date +%s.%N) - $start" | bc)
+    npts=$(sed -n 's/^read .*: \([0-9,]*\) points.*/\1/p' <<<"$out_txt")
+    iou=$(sed -n 's/^IoU \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    cd1=$(sed -n 's/.*Chamfer-L1 \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    f05=$(sed -n 's/.*F-score@0.5% \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    f1=$(sed -n 's/.*F-score@1% \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    nc=$(sed -n 's/.*normal consistency \([0-9.]*\).*/\1/p' <<<"$out_txt")
+    st=$(sed -n 's/.*steps \([0-9]*\).*/\1/p' <<<"$out_txt")
+    echo "| $c | $npts | $b | $ref | ${iou:--} | $cd1 | $f05 | $f1 | $nc | $st | $(printf %.1f "$wall") | $load |" >> "$table"
   done
 done
 cat "$table"

@@ -4,10 +4,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import kernelfield.engine.data.FloatImage;
+import kernelfield.engine.data.PointCloud;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.geometry.MeshMetrics;
+import kernelfield.engine.geometry.NormalEstimation;
+import kernelfield.engine.io.FileFormat;
 import kernelfield.engine.io.Images;
 import kernelfield.engine.io.MeshIO;
+import kernelfield.engine.io.PointCloudIO;
+import kernelfield.engine.optim.ProgressListener;
+import kernelfield.reconstruction.fit.CloudSdfFit;
 import kernelfield.reconstruction.fit.ImageFit;
 import kernelfield.reconstruction.fit.SdfFit;
 import picocli.CommandLine.Command;
@@ -22,7 +28,7 @@ import picocli.CommandLine.Parameters;
 final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new IllegalArgumentException("name what to fit: kf fit image PHOTO -o OUT.png, or kf fit sdf MESH -o OUT.ply");
+        throw new IllegalArgumentException("name what to fit: kf fit image PHOTO -o OUT.png, or kf fit sdf MESH|CLOUD -o OUT.ply");
     }
 
     /** The training options of both subcommands (the time budget, whose default differs, is their own). */
@@ -61,7 +67,7 @@ final class FitCommand implements Callable<Integer> {
                 description = "Parameter budget (default ${DEFAULT-VALUE}).")
         long params;
 
-        @Option(names = "--batch", defaultValue = "8192", paramLabel = "N", description = "Pixels per step (default ${DEFAULT-VALUE}).")
+        @Option(names = "--batch", defaultValue = "4096", paramLabel = "N", description = "Pixels per step (default ${DEFAULT-VALUE}).")
         int batch;
 
         @Option(names = "--lr", defaultValue = "0.005", paramLabel = "LR", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
@@ -97,13 +103,17 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code kf fit sdf MESH -o OUT.ply}. */
+    /** {@code kf fit sdf MESH|CLOUD -o OUT.ply}. */
     @Command(name = "sdf", mixinStandardHelpOptions = true,
-            description = "Fit a signed distance field to a mesh (ground truth by BVH closest point and winding-number sign); "
-                    + "writes its zero level set and prints IoU, Chamfer-L1, F-score and normal consistency against the mesh.")
+            description = {"Fit a signed distance field and write its zero level set.",
+                    "A mesh (a .ply/.obj/.off with faces): ground truth by BVH closest point and winding-number sign; "
+                            + "prints IoU, Chamfer-L1, F-score and normal consistency against the mesh.",
+                    "A point cloud (.ply without faces, .xyz, .pwn/.xyzn, .pcd): no ground truth; on-surface value and "
+                            + "normal losses, Eikonal and off-surface losses (normals estimated when the file has none); "
+                            + "scores against --reference MESH, or against the input points."})
     static final class Sdf implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MESH", description = "Mesh to fit (.ply, .obj, .off).")
-        Path mesh;
+        @Parameters(index = "0", paramLabel = "INPUT", description = "Mesh (.ply, .obj, .off) or point cloud (.ply, .xyz, .pwn, .xyzn, .pcd) to fit.")
+        Path input;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Extracted surface (.ply, .obj, .off).")
         Path out;
@@ -119,6 +129,14 @@ final class FitCommand implements Callable<Integer> {
                 description = "Marching-cubes cells along the longest side (default ${DEFAULT-VALUE}).")
         int resolution;
 
+        @Option(names = "--reference", paramLabel = "MESH",
+                description = "Point-cloud input: score the surface against this mesh (default: against the input points).")
+        Path reference;
+
+        @Option(names = "--batch", paramLabel = "N",
+                description = "Point-cloud input: samples per step, 5 field evaluations each (default 1024).")
+        Integer batch;
+
         @Mixin
         TrainingOptions training;
 
@@ -127,8 +145,18 @@ final class FitCommand implements Callable<Integer> {
             training.checkBudget(budget);
             if (kernels < 1) throw new IllegalArgumentException("--kernels must be at least 1, got " + kernels);
             if (resolution < 8) throw new IllegalArgumentException("--resolution must be at least 8, got " + resolution);
-            TriangleMesh gt = MeshIO.read(mesh);
-            if (gt.triangleCount() == 0) throw new IllegalArgumentException(mesh + ": the mesh has no triangles");
+            if (batch != null && batch < 4) throw new IllegalArgumentException("--batch must be at least 4, got " + batch);
+            FileFormat format = FileFormat.of(input);
+            if (format != null && format.holdsMeshes()) {
+                TriangleMesh gt = MeshIO.read(input);
+                if (gt.triangleCount() > 0) return fitMesh(gt);
+            }
+            return fitCloud(PointCloudIO.read(input));
+        }
+
+        private int fitMesh(TriangleMesh gt) throws Exception {
+            if (reference != null) throw new IllegalArgumentException("--reference is for point-cloud input; " + input + " is a mesh");
+            if (batch != null) throw new IllegalArgumentException("--batch is for point-cloud input; " + input + " is a mesh");
             SdfFit.Options d = SdfFit.Options.defaults();
             SdfFit.Options o = d.withBudget(budget, training.steps).withSize(kernels, d.poolSize(), d.batch())
                     .withResolution(resolution).withThreads(training.threads).withSeed(training.seed);
@@ -143,6 +171,41 @@ final class FitCommand implements Callable<Integer> {
                     m.chamferL1(), m.fscore(0.005), m.fscore(0.01), m.normalConsistency());
             System.out.printf("parameters %,d  steps %d  setup %.2f s  train %.2f s%n", r.parameters(), r.steps(), r.setupSeconds(),
                     r.trainSeconds());
+            return 0;
+        }
+
+        private int fitCloud(PointCloud pc) throws Exception {
+            TriangleMesh ref = null;
+            if (reference != null) {
+                ref = MeshIO.read(reference);
+                if (ref.triangleCount() == 0 || !(ref.area() > 0)) {
+                    throw new IllegalArgumentException(reference + ": the reference mesh has no triangles with area");
+                }
+            }
+            System.out.printf("read %s: %,d points%s%n", input, pc.size(), pc.hasNormals() ? " with normals" : "");
+            if (pc.size() > 0 && !pc.hasNormals()) {
+                System.out.printf("no normals in %s: estimating them (PCA over %d neighbours, oriented along a minimum spanning tree)%n",
+                        input, NormalEstimation.DEFAULT_K);
+            }
+            CloudSdfFit.Options d = CloudSdfFit.Options.defaults();
+            CloudSdfFit.Options o = d.withBudget(budget, training.steps).withSize(kernels, batch == null ? d.batch() : batch)
+                    .withResolution(resolution).withThreads(training.threads).withSeed(training.seed);
+            CloudSdfFit.Result r = CloudSdfFit.fit(pc, ref, o, ProgressListener.none());
+            if (r.mesh().triangleCount() == 0) {
+                throw new IllegalStateException("the fitted field has no zero level set in the box (train longer: --time-budget)");
+            }
+            MeshIO.write(out, r.mesh());
+            System.out.printf("wrote %s (%,d vertices, %,d triangles)%n", out, r.mesh().vertexCount(), r.mesh().triangleCount());
+            MeshMetrics.Result m = r.metrics();
+            if (m != null) {
+                String iou = r.againstReference() ? String.format("IoU %.4f  ", r.iou()) : "";
+                System.out.printf("%sChamfer-L1 %.6f  F-score@0.5%% %.4f  F-score@1%% %.4f  normal consistency %.4f  (against %s)%n", iou,
+                        m.chamferL1(), m.fscore(0.005), m.fscore(0.01), m.normalConsistency(),
+                        r.againstReference() ? reference : "the input points");
+            }
+            System.out.printf("mean |f| on the points %.2e diag  mean ||grad f| - 1| %.3f%n", r.surfaceError(), r.eikonalError());
+            System.out.printf("parameters %,d (%,d kernels)  steps %d  setup %.2f s  train %.2f s%n", r.parameters(), r.kernels(),
+                    r.steps(), r.setupSeconds(), r.trainSeconds());
             return 0;
         }
     }

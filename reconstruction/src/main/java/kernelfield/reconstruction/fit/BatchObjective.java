@@ -32,6 +32,12 @@ abstract class BatchObjective implements Objective {
     private final float[][] pts = new float[SLOTS][];
     private final float[][] dOut = new float[SLOTS][];
     private final double[] partial = new double[SLOTS];
+    /** Whether steps start small until they run at compiled speed ({@link #startSmall}). */
+    private boolean adaptive;
+    private boolean compiled;
+    private int fastSteps;
+    private double firstPerPoint;
+    private long trainedPoints;
 
     /**
      * @param n       training points
@@ -93,6 +99,49 @@ abstract class BatchObjective implements Objective {
         double loss = 0;
         for (double v : partial) loss += v;
         return loss;
+    }
+
+    /**
+     * Makes the training steps themselves warm the code up, instead of a separate {@link #warmUp}:
+     * steps draw {@value #WARM_POINTS} points (the batch when smaller) until two steps in a row run
+     * at compiled speed (below the warm-up's bound per point, or 30 times faster than the first
+     * step), then the full batch. Slow uncompiled steps thus stay short and still train.
+     * The batch size then depends on timing: use it only where results need not be reproducible
+     * (a time budget).
+     */
+    final void startSmall() {
+        adaptive = true;
+        compiled = false;
+        fastSteps = 0;
+        firstPerPoint = 0;
+    }
+
+    /** Points drawn by {@link #accumulateStep} so far. */
+    final long trainedPoints() {
+        return trainedPoints;
+    }
+
+    /** The points of the next step: the batch, or fewer while {@link #startSmall} steps run uncompiled. */
+    final int nextBatch() {
+        return adaptive && !compiled ? Math.min(WARM_POINTS, batch) : batch;
+    }
+
+    /** Draws {@link #nextBatch()} points, accumulates them (see {@link #accumulate}) and returns the mean loss per point. */
+    final double accumulateStep(SeededRandom r) {
+        int b = nextBatch();
+        trainedPoints += b;
+        if (!adaptive || compiled) return accumulate(r, b) / b;
+        long t0 = System.nanoTime();
+        double loss = accumulate(r, b);
+        double perPoint = (System.nanoTime() - t0) * 1e-9 / b;
+        if (firstPerPoint == 0) firstPerPoint = perPoint;
+        // compiled: below the absolute bound, or (on a loaded machine, where the wall time per
+        // point is longer) 30 times faster than the first, interpreted step
+        boolean fast = perPoint < WARM_FAST_SECONDS || perPoint < firstPerPoint / 30;
+        fastSteps = fast ? fastSteps + 1 : 0;
+        if (fastSteps >= 2) compiled = true;
+        if (ImageFit.DEBUG) System.err.printf("small step: %.1f us per point%n", perPoint * 1e6);
+        return loss / b;
     }
 
     /**

@@ -18,6 +18,7 @@ import kernelfield.engine.optim.StepContext;
 import kernelfield.engine.optim.StepResult;
 import kernelfield.engine.optim.Strategy;
 import kernelfield.engine.optim.TrainResult;
+import kernelfield.fields.DistanceField;
 import kernelfield.fields.rbf.KMeansInit;
 import kernelfield.fields.rbf.RbfDistanceField;
 import kernelfield.fields.rbf.RbfField;
@@ -231,7 +232,7 @@ public final class SdfFit {
      * {@code resolution} cells along the longest side of the box, with vertex normals from the
      * field's gradient. Allocates the mesh.
      */
-    public static TriangleMesh extract(RbfDistanceField df, float[] lo, float[] hi, int resolution) {
+    public static TriangleMesh extract(DistanceField df, float[] lo, float[] hi, int resolution) {
         double longest = Math.max(hi[0] - lo[0], Math.max(hi[1] - lo[1], hi[2] - lo[2]));
         double h = longest / resolution;
         int nx = (int) Math.ceil((hi[0] - lo[0]) / h) + 1;

@@ -1,0 +1,93 @@
+package kernelfield.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import kernelfield.engine.data.PointCloud;
+import kernelfield.engine.data.TriangleMesh;
+import kernelfield.engine.geometry.SurfaceSampler;
+import kernelfield.engine.io.MeshIO;
+import kernelfield.engine.io.PointCloudIO;
+
+/** {@code kf fit sdf} on point clouds, in process: outputs, messages and errors. */
+class FitCommandTest {
+    @TempDir
+    Path dir;
+
+    /** An octahedron of half-diagonal {@code s}: a closed mesh. */
+    static TriangleMesh octahedron(float s) {
+        return CliTest.octahedron(s);
+    }
+
+    @Test
+    void fitsAnOrientedCloudAndScoresItAgainstAReference() throws Exception {
+        TriangleMesh octa = octahedron(1);
+        Path ref = dir.resolve("octa.off");
+        MeshIO.write(ref, octa);
+        Path cloud = dir.resolve("octa.xyzn");
+        PointCloudIO.write(cloud, SurfaceSampler.sample(octa, 2000, 1));
+        Path out = dir.resolve("fit.ply");
+        CliTest.Run r = CliTest.kf("fit", "sdf", cloud.toString(), "-o", out.toString(), "--reference", ref.toString(), "--steps", "30",
+                "--kernels", "200", "--batch", "256", "--resolution", "24", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2,000 points with normals"), r.out());
+        assertTrue(r.out().contains("(against " + ref + ")"), r.out());
+        assertTrue(r.out().contains("IoU"), r.out());
+        assertFalse(r.out().contains("estimating"), r.out());
+        TriangleMesh m = MeshIO.read(out);
+        assertTrue(m.triangleCount() > 100, "triangles " + m.triangleCount());
+    }
+
+    @Test
+    void estimatesNormalsAndScoresAgainstThePoints() throws Exception {
+        PointCloud pc = SurfaceSampler.sample(octahedron(1), 2000, 2);
+        Path cloud = dir.resolve("octa.xyz");
+        PointCloudIO.write(cloud, new PointCloud(pc.positions(), null));
+        Path out = dir.resolve("fit.off");
+        CliTest.Run r = CliTest.kf("fit", "sdf", cloud.toString(), "-o", out.toString(), "--steps", "20", "--kernels", "200",
+                "--batch", "256", "--resolution", "16");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no normals in " + cloud + ": estimating them"), r.out());
+        assertTrue(r.out().contains("(against the input points)"), r.out());
+        assertFalse(r.out().contains("IoU"), r.out());
+        assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void badCloudsAreOneLineErrors() throws Exception {
+        Path few = dir.resolve("few.xyz");
+        Files.writeString(few, "0 0 0\n1 0 0\n0 1 0\n0 0 1\n");
+        CliTest.Run r = CliTest.kf("fit", "sdf", few.toString(), "-o", dir.resolve("a.ply").toString(), "--steps", "5");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("4 points without normals: at least 32 are needed"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 40; i++) sb.append(i % 7).append(' ').append(i % 5).append(' ').append(i == 9 ? "nan" : "" + (i % 3)).append(" 0 0 1\n");
+        Path nan = dir.resolve("nan.xyzn");
+        Files.writeString(nan, sb.toString());
+        r = CliTest.kf("fit", "sdf", nan.toString(), "-o", dir.resolve("b.ply").toString(), "--steps", "5");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("point 9: coordinates") || r.err().contains(nan.toString()), r.err());
+
+        Path empty = dir.resolve("empty.xyz");
+        Files.writeString(empty, "");
+        r = CliTest.kf("fit", "sdf", empty.toString(), "-o", dir.resolve("c.ply").toString(), "--steps", "5");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("the point cloud is empty"), r.err());
+
+        Path mesh = dir.resolve("octa.off");
+        MeshIO.write(mesh, octahedron(1));
+        r = CliTest.kf("fit", "sdf", mesh.toString(), "-o", dir.resolve("d.ply").toString(), "--steps", "5", "--reference", mesh.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--reference is for point-cloud input"), r.err());
+        for (String p : new String[] {"a.ply", "b.ply", "c.ply", "d.ply"}) assertFalse(Files.exists(dir.resolve(p)), p);
+    }
+}
