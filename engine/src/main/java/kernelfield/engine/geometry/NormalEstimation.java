@@ -143,112 +143,230 @@ public final class NormalEstimation {
 
     /**
      * Orients {@code normals (N, 3)} consistently, in place. The graph joins each point to its
-     * {@code k} nearest neighbours (both ways); edge weight {@code 1 - |n_i . n_j|}. In each
-     * connected component, Prim's algorithm grows a minimum spanning tree from the point of
-     * largest z (ties: smaller index), whose normal is first turned to have {@code n_z >= 0}; each
-     * point reached is flipped to agree with its tree parent ({@code n . n_parent >= 0}).
-     * Allocates the graph ({@code 8 N k} bytes) and {@code O(N)} work arrays.
+     * {@code k} nearest neighbours (both ways); edge weight {@code 1 - |n_i . n_j|}. Its minimum
+     * spanning forest is found by Kruskal's algorithm (edges ordered by (weight, edge id), so the
+     * forest is unique; a filtering variant that sorts only about 2N edges at a time, and a
+     * union-find over the points); in each tree the point of largest z (ties: smaller index) is
+     * the root, its normal is first turned to have {@code n_z >= 0}, and each other point is
+     * flipped to agree with its tree parent ({@code n . n_parent >= 0}) in breadth-first order.
+     * Allocates the graph and the edge weights ({@code 8 N k} bytes), the edges bucketed by
+     * weight (at most {@code 4 N k} bytes) and {@code O(N)} work arrays. The kNN pass and the
+     * edge weights run in parallel on the common pool; the result does not depend on the number
+     * of threads.
      */
     public static void orientConsistently(float[] points, float[] normals, KdTree tree, int k) {
         if (k < 1) throw new IllegalArgumentException("k " + k + " < 1");
         int n = checkPoints(points, tree);
         checkNormals(normals, n);
         if (n == 0) return;
-        int[] nbr = neighbourLists(points, tree, k);
-        // Symmetric adjacency in compressed rows.
-        int[] start = new int[n + 1];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                int b = nbr[i * k + j];
-                if (b < 0) continue;
-                start[i + 1]++;
-                start[b + 1]++;
-            }
-        }
-        for (int i = 0; i < n; i++) start[i + 1] += start[i];
-        int[] adj = new int[start[n]];
-        int[] fill = Arrays.copyOf(start, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                int b = nbr[i * k + j];
-                if (b < 0) continue;
-                adj[fill[i]++] = b;
-                adj[fill[b]++] = i;
-            }
-        }
+        int[] nbr = neighbourLists(points, tree, k, null, 0);
+        orientAlongForest(points, normals, nbr, k);
+    }
 
-        // Components (union-find) and their highest points.
+    /**
+     * Unoriented PCA normals over {@code k} nearest neighbours ({@link #estimate(float[], KdTree,
+     * int)}) oriented by {@link #orientConsistently(float[], float[], KdTree, int)} over the same
+     * {@code k}, from one kNN pass instead of two: the result equals those two calls in sequence.
+     * Allocates the result, the neighbour lists ({@code 4 N k} bytes) and the spanning-forest
+     * work arrays; does not modify {@code points}.
+     *
+     * @return normals {@code (N, 3)}, unit length, consistently oriented
+     */
+    public static float[] estimateOriented(float[] points, KdTree tree, int k) {
+        if (k < 1) throw new IllegalArgumentException("k " + k + " < 1");
+        int n = checkPoints(points, tree);
+        float[] normals = new float[3 * n];
+        if (n == 0) return normals;
+        int[] nbr = neighbourLists(points, tree, k, normals, k);
+        orientAlongForest(points, normals, nbr, k);
+        return normals;
+    }
+
+    /**
+     * Kruskal's minimum spanning forest of the symmetrised graph {@code nbr (N, k)} (-1 padded)
+     * with weights {@code 1 - |n_i . n_j|}, then sign propagation from each tree's highest point.
+     */
+    private static void orientAlongForest(float[] points, float[] normals, int[] nbr, int k) {
+        int n = points.length / 3;
+        // Edges: i -> b from i's list, once per unordered pair (a mutual pair is kept from the
+        // smaller end), as (weight bits << 32 | i * k + j): weights are >= 0, so the long order
+        // is the (weight, edge id) order. Filter-Kruskal: the edges are bucketed by weight (a
+        // counting sort), the lightest ~2N are sorted and joined first, and of each following
+        // group of ~2N only those between two different trees are sorted and tried.
+        int chunks = (n + EDGE_GRAIN - 1) / EDGE_GRAIN;
+        int[] wbits = new int[nbr.length]; // weight bits per kept edge slot, -1 for the others
+        int[] hist = new int[chunks * BUCKETS];
+        KdTree.runBatch(ForkJoinPool.commonPool(), chunks, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                for (int i = c * EDGE_GRAIN, e = Math.min(n, i + EDGE_GRAIN); i < e; i++) {
+                    for (int j = 0; j < k; j++) {
+                        int b = nbr[i * k + j];
+                        int w = -1;
+                        if (keepEdge(nbr, k, i, b)) {
+                            w = weightBits(normals, i, b);
+                            hist[c * BUCKETS + bucket(w)]++;
+                        }
+                        wbits[i * k + j] = w;
+                    }
+                }
+            }
+        });
+        // Counting sort of the kept edge slots by bucket (chunk order within a bucket).
+        int[] bucketStart = new int[BUCKETS + 1];
+        for (int c = 0; c < chunks; c++) for (int u = 0; u < BUCKETS; u++) bucketStart[u + 1] += hist[c * BUCKETS + u];
+        for (int u = 0; u < BUCKETS; u++) bucketStart[u + 1] += bucketStart[u];
+        for (int u = 0, run = 0; u < BUCKETS; u++) {
+            run = bucketStart[u];
+            for (int c = 0; c < chunks; c++) {
+                int h = hist[c * BUCKETS + u];
+                hist[c * BUCKETS + u] = run; // now: where chunk c writes its slots of bucket u
+                run += h;
+            }
+        }
+        int[] slots = new int[bucketStart[BUCKETS]];
+        KdTree.runBatch(ForkJoinPool.commonPool(), chunks, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                for (int s = c * EDGE_GRAIN * k, se = Math.min(n, (c + 1) * EDGE_GRAIN) * k; s < se; s++) {
+                    if (wbits[s] >= 0) slots[hist[c * BUCKETS + bucket(wbits[s])]++] = s;
+                }
+            }
+        });
+
         int[] parent = new int[n];
         for (int i = 0; i < n; i++) parent[i] = i;
-        for (int i = 0; i < n; i++) {
-            for (int e = start[i]; e < start[i + 1]; e++) union(parent, i, adj[e]);
+        int[] ta = new int[Math.max(0, n - 1)];
+        int[] tb = new int[Math.max(0, n - 1)];
+        int t = 0;
+        int[] root = new int[n];
+        long[] keys = new long[0];
+        // rounds of about 2N edges (whole buckets); from the second on, only edges between two trees
+        for (int lo = 0; lo < BUCKETS && t < n - 1; ) {
+            int hi = lo;
+            while (hi < BUCKETS && bucketStart[hi + 1] - bucketStart[lo] < 2L * n) hi++;
+            hi = Math.min(hi, BUCKETS - 1);
+            int from = bucketStart[lo], to = bucketStart[hi + 1];
+            if (keys.length < to - from) keys = new long[to - from];
+            int m = 0;
+            if (lo == 0) {
+                for (int e = from; e < to; e++) m = addKey(keys, m, wbits, slots[e]);
+            } else {
+                for (int i = 0; i < n; i++) root[i] = find(parent, i);
+                for (int e = from; e < to; e++) {
+                    int sl = slots[e];
+                    if (root[sl / k] != root[nbr[sl]]) m = addKey(keys, m, wbits, sl);
+                }
+            }
+            Arrays.parallelSort(keys, 0, m);
+            t = kruskal(keys, m, nbr, k, parent, ta, tb, t);
+            lo = hi + 1;
         }
-        int[] top = new int[n];
+        // Tree adjacency in compressed rows.
+        int[] start = new int[n + 1];
+        for (int e = 0; e < t; e++) {
+            start[ta[e] + 1]++;
+            start[tb[e] + 1]++;
+        }
+        for (int i = 0; i < n; i++) start[i + 1] += start[i];
+        int[] adj = new int[2 * t];
+        int[] fill = Arrays.copyOf(start, n);
+        for (int e = 0; e < t; e++) {
+            adj[fill[ta[e]]++] = tb[e];
+            adj[fill[tb[e]]++] = ta[e];
+        }
+        // Highest point of each tree.
+        int[] top = fill;
         Arrays.fill(top, -1);
         for (int i = 0; i < n; i++) {
             int r = find(parent, i);
             if (top[r] < 0 || points[3 * i + 2] > points[3 * top[r] + 2]) top[r] = i;
         }
-
-        // Prim from each seed with an indexed binary heap keyed by (weight, vertex).
-        double[] key = new double[n];
-        int[] heap = new int[n];
-        int[] pos = parent; // reused: -1 unseen, -2 done, >= 0 heap slot
-        Arrays.fill(pos, -1);
-        int[] from = new int[n];
+        // Breadth-first propagation from each root.
+        boolean[] seen = new boolean[n];
+        int[] queue = new int[n];
         for (int r = 0; r < n; r++) {
-            if (top[r] < 0) continue;
             int seed = top[r];
+            if (seed < 0) continue;
             if (normals[3 * seed + 2] < 0) flip(normals, seed);
-            int size = 0;
-            key[seed] = 0;
-            from[seed] = -1;
-            heap[0] = seed;
-            pos[seed] = 0;
-            size = 1;
-            while (size > 0) {
-                int v = heap[0];
-                size--;
-                if (size > 0) {
-                    heap[0] = heap[size];
-                    pos[heap[0]] = 0;
-                    down(heap, pos, key, 0, size);
-                }
-                pos[v] = -2;
-                int u = from[v];
-                if (u >= 0 && dot(normals, u, v) < 0) flip(normals, v);
+            int head = 0, tail = 0;
+            queue[tail++] = seed;
+            seen[seed] = true;
+            while (head < tail) {
+                int v = queue[head++];
                 for (int e = start[v]; e < start[v + 1]; e++) {
                     int w = adj[e];
-                    if (pos[w] == -2) continue;
-                    double wt = 1.0 - Math.abs(dot(normals, v, w));
-                    if (pos[w] == -1) {
-                        key[w] = wt;
-                        from[w] = v;
-                        heap[size] = w;
-                        pos[w] = size;
-                        up(heap, pos, key, size);
-                        size++;
-                    } else if (wt < key[w] || (wt == key[w] && v < from[w])) {
-                        key[w] = wt;
-                        from[w] = v;
-                        up(heap, pos, key, pos[w]);
-                    }
+                    if (seen[w]) continue;
+                    seen[w] = true;
+                    if (dot(normals, v, w) < 0) flip(normals, w);
+                    queue[tail++] = w;
                 }
             }
         }
     }
 
-    /** Directed kNN lists without the point itself: {@code (N, k)}, -1 padded. */
-    private static int[] neighbourLists(float[] points, KdTree tree, int k) {
+    private static int addKey(long[] keys, int m, int[] wbits, int slot) {
+        keys[m] = ((long) wbits[slot] << 32) | slot;
+        return m + 1;
+    }
+
+    /** Kruskal over sorted packed edges from tree edge {@code t} on; returns the new tree edge count. */
+    private static int kruskal(long[] edges, int m, int[] nbr, int k, int[] parent, int[] ta, int[] tb, int t) {
+        int n = parent.length;
+        for (int e = 0; e < m && t < n - 1; e++) {
+            int id = (int) edges[e];
+            int a = id / k, b = nbr[id];
+            int ra = find(parent, a), rb = find(parent, b);
+            if (ra == rb) continue;
+            if (ra < rb) parent[rb] = ra;
+            else parent[ra] = rb;
+            ta[t] = a;
+            tb[t] = b;
+            t++;
+        }
+        return t;
+    }
+
+    /** Bits of the edge weight {@code 1 - |n_a . n_b|} as a float, clamped to {@code >= 0}. */
+    private static int weightBits(float[] normals, int a, int b) {
+        return Float.floatToRawIntBits((float) Math.max(0.0, 1.0 - Math.abs(dot(normals, a, b))));
+    }
+
+    /** Weight histogram bucket: the sign, exponent and first mantissa bit of a weight in [0, 1]. */
+    private static int bucket(int weightBits) {
+        return weightBits >>> 22;
+    }
+
+    private static final int BUCKETS = 256;
+
+    /** Points per chunk of the edge pass; fixed, so that the edge order does not depend on the pool. */
+    private static final int EDGE_GRAIN = 4096;
+
+    /** Whether the edge {@code i -> b} of i's list is the kept copy of the pair {i, b}. */
+    private static boolean keepEdge(int[] nbr, int k, int i, int b) {
+        if (b < 0 || b == i) return false;
+        if (b > i) return true;
+        for (int j = 0, o = b * k; j < k; j++) {
+            if (nbr[o + j] == i) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Directed kNN lists without the point itself: {@code (N, k)}, -1 padded. When {@code normals}
+     * is not null, also writes the PCA normal over the {@code pcaK} nearest neighbours (the point
+     * included, as {@link #estimate} does) of each point into it, from the same search.
+     */
+    private static int[] neighbourLists(float[] points, KdTree tree, int k, float[] normals, int pcaK) {
         int n = points.length / 3;
         int[] nbr = new int[Math.multiplyExact(n, k)];
+        int q = Math.max(k + 1, pcaK);
         int[] order = tree.treeOrder(); // visit points in tree order for memory locality
         KdTree.runBatch(ForkJoinPool.commonPool(), n, (from, to) -> {
-            int[] idx = new int[k + 1];
-            float[] d2 = new float[k + 1];
+            int[] idx = new int[q];
+            float[] d2 = new float[q];
             for (int t = from; t < to; t++) {
                 int i = order[t];
-                int c = tree.knn(points[3 * i], points[3 * i + 1], points[3 * i + 2], k + 1, idx, d2);
+                int c = tree.knn(points[3 * i], points[3 * i + 1], points[3 * i + 2], q, idx, d2);
+                if (normals != null) pcaNormal(points, idx, Math.min(c, pcaK), normals, 3 * i);
                 int w = 0;
                 for (int j = 0; j < c && w < k; j++) {
                     if (idx[j] != i) nbr[i * k + w++] = idx[j];
@@ -266,9 +384,7 @@ public final class NormalEstimation {
     public static PointCloud estimateOriented(PointCloud cloud, int k) {
         float[] p = cloud.positions();
         KdTree tree = KdTree.build(p);
-        float[] nrm = estimate(p, tree, k);
-        orientConsistently(p, nrm, tree, k);
-        return cloud.withNormals(nrm);
+        return cloud.withNormals(estimateOriented(p, tree, k));
     }
 
     private static double dot(float[] nr, int a, int b) {
@@ -281,51 +397,12 @@ public final class NormalEstimation {
         nr[3 * a + 2] = -nr[3 * a + 2];
     }
 
-    private static boolean less(double[] key, int a, int b) {
-        return key[a] < key[b] || (key[a] == key[b] && a < b);
-    }
-
-    private static void up(int[] heap, int[] pos, double[] key, int i) {
-        int v = heap[i];
-        while (i > 0) {
-            int p = (i - 1) >>> 1;
-            if (!less(key, v, heap[p])) break;
-            heap[i] = heap[p];
-            pos[heap[i]] = i;
-            i = p;
-        }
-        heap[i] = v;
-        pos[v] = i;
-    }
-
-    private static void down(int[] heap, int[] pos, double[] key, int i, int size) {
-        int v = heap[i];
-        while (true) {
-            int c = 2 * i + 1;
-            if (c >= size) break;
-            if (c + 1 < size && less(key, heap[c + 1], heap[c])) c++;
-            if (!less(key, heap[c], v)) break;
-            heap[i] = heap[c];
-            pos[heap[i]] = i;
-            i = c;
-        }
-        heap[i] = v;
-        pos[v] = i;
-    }
-
     private static int find(int[] parent, int i) {
         while (parent[i] != i) {
             parent[i] = parent[parent[i]];
             i = parent[i];
         }
         return i;
-    }
-
-    private static void union(int[] parent, int a, int b) {
-        int ra = find(parent, a), rb = find(parent, b);
-        if (ra == rb) return;
-        if (ra < rb) parent[rb] = ra;
-        else parent[ra] = rb;
     }
 
     private static int checkPoints(float[] points, KdTree tree) {

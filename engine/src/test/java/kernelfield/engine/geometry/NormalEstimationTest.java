@@ -1,5 +1,6 @@
 package kernelfield.engine.geometry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -175,5 +176,85 @@ class NormalEstimationTest {
         // Deterministic.
         PointCloud again = NormalEstimation.estimateOriented(new PointCloud(p, null), NormalEstimation.DEFAULT_K);
         org.junit.jupiter.api.Assertions.assertArrayEquals(nr, again.normals());
+    }
+
+    @Test
+    void oneSearchEqualsEstimateThenOrient() {
+        float[] p = sphere(8_000, 4, 0.01);
+        KdTree tree = KdTree.build(p);
+        float[] a = NormalEstimation.estimateOriented(p, tree, 12);
+        float[] b = NormalEstimation.estimate(p, tree, 12);
+        NormalEstimation.orientConsistently(p, b, tree, 12);
+        assertArrayEquals(b, a);
+        assertUnit(a);
+        for (int i = 0; i < p.length / 3; i++) {
+            double d = p[3 * i] * a[3 * i] + p[3 * i + 1] * a[3 * i + 1] + p[3 * i + 2] * a[3 * i + 2];
+            assertTrue(d > 0, "point " + i + " outward: " + d);
+        }
+        // the same for any pool size
+        float[] c = new java.util.concurrent.ForkJoinPool(1).submit(() -> NormalEstimation.estimateOriented(p, tree, 12)).join();
+        assertArrayEquals(a, c);
+    }
+
+    @Test
+    void eachComponentIsOrientedFromItsHighestPoint() {
+        // Two spheres far apart (two components of the kNN graph) and a flat square below them,
+        // whose highest point turns it to +z; normals given with random signs.
+        float[] s1 = sphere(3_000, 5, 0.0), s2 = sphere(3_000, 6, 0.0);
+        int np = 2_000;
+        float[] p = new float[s1.length + s2.length + 3 * np];
+        System.arraycopy(s1, 0, p, 0, s1.length);
+        for (int i = 0; i < s2.length; i += 3) {
+            p[s1.length + i] = s2[i] + 10;
+            p[s1.length + i + 1] = s2[i + 1];
+            p[s1.length + i + 2] = s2[i + 2];
+        }
+        SplittableRandom r = new SplittableRandom(9);
+        int o = s1.length + s2.length;
+        for (int i = 0; i < np; i++) {
+            p[o + 3 * i] = (float) (r.nextDouble() * 2 - 20);
+            p[o + 3 * i + 1] = (float) (r.nextDouble() * 2);
+            p[o + 3 * i + 2] = (float) (-10 + 1e-3 * (i % 7));
+        }
+        int n = p.length / 3;
+        float[] nr = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            double sgn = r.nextBoolean() ? 1 : -1;
+            if (i < 6_000) {
+                float cx = i < 3_000 ? 0 : 10;
+                nr[3 * i] = (float) (sgn * (p[3 * i] - cx));
+                nr[3 * i + 1] = (float) (sgn * p[3 * i + 1]);
+                nr[3 * i + 2] = (float) (sgn * p[3 * i + 2]);
+            } else {
+                nr[3 * i + 2] = (float) sgn;
+            }
+        }
+        NormalEstimation.orientConsistently(p, nr, 8);
+        for (int i = 0; i < n; i++) {
+            if (i < 6_000) {
+                float cx = i < 3_000 ? 0 : 10;
+                double d = (p[3 * i] - cx) * nr[3 * i] + p[3 * i + 1] * nr[3 * i + 1] + p[3 * i + 2] * nr[3 * i + 2];
+                assertTrue(d > 0, "sphere point " + i + " outward");
+            } else {
+                assertEquals(1f, nr[3 * i + 2], "plane point " + i + " up");
+            }
+        }
+    }
+
+    @Test
+    void noisyBunnyOrientationAgreesWithMesh() throws IOException {
+        TriangleMesh bunny = TestMeshes.readOff(SharedData.require("scans/bunny00.off"));
+        double diag = bunny.bounds().diagonal();
+        PointCloud noisy = SurfaceSampler.sample(bunny, 30_000, 5, 0.0025 * diag);
+        float[] p = noisy.positions();
+        float[] nr = NormalEstimation.estimateOriented(p, KdTree.build(p), 24);
+        float[] truth = noisy.normals(); // the faces' normals
+        int agree = 0, n = noisy.size();
+        for (int i = 0; i < n; i++) {
+            if (nr[3 * i] * truth[3 * i] + nr[3 * i + 1] * truth[3 * i + 1] + nr[3 * i + 2] * truth[3 * i + 2] > 0) agree++;
+        }
+        double frac = agree / (double) n;
+        System.out.println("noisy bunny (0.25%): " + frac + " of " + n + " oriented normals agree with the mesh");
+        assertTrue(frac > 0.95, "fraction agreeing with the mesh normals: " + frac);
     }
 }

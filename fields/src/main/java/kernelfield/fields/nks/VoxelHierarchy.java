@@ -66,14 +66,41 @@ public final class VoxelHierarchy {
             }
             this.neighbours27 = new int[27 * keys.length];
             device.parallelFor(keys.length, 4096, (c, s, e) -> {
+                // the 27 neighbours touch at most 8 blocks: one hash lookup per block, not per voxel
+                long[] seenKey = new long[8];
+                int[] seenBlock = new int[8];
                 for (int v = s; v < e; v++) {
                     long key = keys[v];
                     int x = mortonX(key), y = mortonY(key), z = mortonZ(key);
                     int o = 27 * v;
+                    int seen = 0;
                     for (int dz = -1; dz <= 1; dz++) {
                         for (int dy = -1; dy <= 1; dy++) {
                             for (int dx = -1; dx <= 1; dx++) {
-                                neighbours27[o++] = find(x + dx, y + dy, z + dz);
+                                int nx = x + dx, ny = y + dy, nz = z + dz;
+                                int idx = -1;
+                                if (nx >= 0 && ny >= 0 && nz >= 0 && nx < AXIS_LIMIT && ny < AXIS_LIMIT && nz < AXIS_LIMIT) {
+                                    long nk = morton(nx, ny, nz);
+                                    long bk = nk >>> 6;
+                                    int blk = -2;
+                                    for (int q = 0; q < seen; q++) {
+                                        if (seenKey[q] == bk) {
+                                            blk = seenBlock[q];
+                                            break;
+                                        }
+                                    }
+                                    if (blk == -2) {
+                                        blk = blocks.get(bk);
+                                        seenKey[seen] = bk;
+                                        seenBlock[seen++] = blk;
+                                    }
+                                    if (blk >= 0) {
+                                        long m = blockMask[blk];
+                                        int bit = (int) (nk & 63);
+                                        if ((m >>> bit & 1L) != 0) idx = blockFirst[blk] + Long.bitCount(m & ((1L << bit) - 1));
+                                    }
+                                }
+                                neighbours27[o++] = idx;
                             }
                         }
                     }

@@ -53,4 +53,31 @@ class VoxelHierarchyTest {
         assertThrows(IllegalArgumentException.class, () -> VoxelHierarchy.build(new float[] {1, 1, 1}, o, 0, 1, 1, false, CpuDevice.shared()));
         assertThrows(IllegalArgumentException.class, () -> VoxelHierarchy.build(new float[] {1, 1}, o, 0.1, 1, 1, false, CpuDevice.shared()));
     }
+
+    @Test
+    void neighbourTablesAgreeWithLookups() {
+        // a random shell: sparse, blocks partly filled
+        Random r = new Random(5);
+        int n = 4000;
+        float[] s = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            double x = r.nextGaussian(), y = r.nextGaussian(), z = r.nextGaussian(), l = Math.sqrt(x * x + y * y + z * z);
+            s[3 * i] = (float) (1.5 + x / l);
+            s[3 * i + 1] = (float) (1.5 + y / l);
+            s[3 * i + 2] = (float) (1.5 + z / l);
+        }
+        VoxelHierarchy h = VoxelHierarchy.build(s, new double[] {0, 0, 0}, 0.05, 3, 1, true, CpuDevice.shared());
+        for (int l = 0; l < h.levelCount(); l++) {
+            VoxelHierarchy.Level lv = h.level(l);
+            int[] nb = lv.neighbours27();
+            for (int v = 0; v < lv.size(); v++) {
+                long key = lv.keys()[v];
+                int x = VoxelHierarchy.mortonX(key), y = VoxelHierarchy.mortonY(key), z = VoxelHierarchy.mortonZ(key);
+                for (int d = 0; d < 27; d++) {
+                    int dx = d % 3 - 1, dy = d / 3 % 3 - 1, dz = d / 9 - 1;
+                    assertEquals(lv.find(x + dx, y + dy, z + dz), nb[27 * v + d], "level " + l + " voxel " + v + " offset " + d);
+                }
+            }
+        }
+    }
 }

@@ -252,8 +252,7 @@ public final class SurfaceReconstruction {
                 int nc = centroids.length / 3;
                 int k = Math.min(options.normalNeighbors(), Math.max(3, nc - 1));
                 KdTree ct = KdTree.build(centroids);
-                float[] cn = NormalEstimation.estimate(centroids, ct, k);
-                NormalEstimation.orientConsistently(centroids, cn, ct, k);
+                float[] cn = NormalEstimation.estimateOriented(centroids, ct, k);
                 samples = Sampling.withNormals(centroids, cn, h0 / 2);
                 estimated = true;
                 secs.put("normals", (System.nanoTime() - t2) * 1e-9);

@@ -122,13 +122,18 @@ public final class TiledReconstruction {
 
     /** Largest point count of a tile of edge {@code t}, estimated from every 16th point. */
     private static long busiest(float[] p, int n, double[] lo, double t) {
-        Map<Long, Integer> c = new HashMap<>();
-        int best = 0;
+        long[] keys = new long[(n + 15) / 16];
+        int m = 0;
         for (int i = 0; i < n; i += 16) {
             if (!finite(p, i)) continue;
-            long key = ((long) (int) ((p[3 * i] - lo[0]) / t) << 42) | ((long) (int) ((p[3 * i + 1] - lo[1]) / t) << 21)
+            keys[m++] = ((long) (int) ((p[3 * i] - lo[0]) / t) << 42) | ((long) (int) ((p[3 * i + 1] - lo[1]) / t) << 21)
                     | (int) ((p[3 * i + 2] - lo[2]) / t);
-            best = Math.max(best, c.merge(key, 1, Integer::sum));
+        }
+        Arrays.sort(keys, 0, m);
+        int best = 0;
+        for (int i = 0, run = 0; i < m; i++) {
+            run = i > 0 && keys[i] == keys[i - 1] ? run + 1 : 1;
+            best = Math.max(best, run);
         }
         return 16L * best;
     }
