@@ -391,15 +391,47 @@ public final class SurfaceReconstruction {
     }
 
     /**
-     * Median 8-neighbour radius (spacing) and median RMS distance of 24 neighbours to their
-     * plane (noise), over at most 4096 points spread evenly through the cloud.
+     * Median 8-neighbour radius (spacing) and noise, over at most 4096 points spread evenly through
+     * the cloud. The noise is the median RMS distance of 24 neighbours to their plane. In a dense
+     * noisy cloud the 24 neighbours are a ball inside the noise, whose spread is set by its radius
+     * rather than by the noise: while the RMS distance is over {@link #NOISE_DOMINATED} of the
+     * neighbourhood's radius, the noise is measured again on a 4x sparser strided subset (as long
+     * as that keeps {@link #NOISE_MIN_POINTS} points), and the largest estimate is kept. Allocates
+     * the subsets and their trees.
      */
     static double[] spacingAndNoise(float[] pts, KdTree tree) {
+        double[] full = neighbourhoodStats(pts, tree);
+        double noise = full[1];
+        float[] cur = pts;
+        double[] st = full;
+        while (st[1] > NOISE_DOMINATED * st[2] && cur.length / 3 / 4 >= NOISE_MIN_POINTS) {
+            cur = strided(cur, 4);
+            st = neighbourhoodStats(cur, KdTree.build(cur));
+            noise = Math.max(noise, st[1]);
+        }
+        return new double[] {full[0], noise};
+    }
+
+    /** RMS plane distance over radius above which a 24-neighbourhood counts as inside the noise (a ball gives 0.45). */
+    static final double NOISE_DOMINATED = 0.25;
+    /** The noise of a dense cloud is not measured on subsets smaller than this. */
+    static final int NOISE_MIN_POINTS = 50_000;
+
+    private static float[] strided(float[] p, int stride) {
+        int m = p.length / 3 / stride;
+        float[] out = new float[3 * m];
+        for (int i = 0; i < m; i++) System.arraycopy(p, 3 * i * stride, out, 3 * i, 3);
+        return out;
+    }
+
+    /** Medians of the 8-neighbour radius, the 24-neighbour RMS plane distance and the 24-neighbour radius. */
+    private static double[] neighbourhoodStats(float[] pts, KdTree tree) {
         int n = pts.length / 3;
         int m = Math.min(n, 4096);
         int k = Math.min(24, n);
         double[] sp = new double[m];
         double[] nz = new double[m];
+        double[] rad = new double[m];
         int[] idx = new int[k];
         float[] d2 = new float[k];
         double[] c = new double[6];
@@ -407,6 +439,7 @@ public final class SurfaceReconstruction {
             int i = (int) ((long) q * n / m);
             int found = tree.knn(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2], k, idx, d2);
             sp[q] = Math.sqrt(d2[Math.min(8, found - 1)]);
+            rad[q] = Math.sqrt(d2[found - 1]);
             double mx = 0, my = 0, mz = 0;
             for (int j = 0; j < found; j++) {
                 mx += pts[3 * idx[j]];
@@ -431,7 +464,8 @@ public final class SurfaceReconstruction {
         }
         Arrays.sort(sp);
         Arrays.sort(nz);
-        return new double[] {sp[m / 2], nz[m / 2]};
+        Arrays.sort(rad);
+        return new double[] {sp[m / 2], nz[m / 2], rad[m / 2]};
     }
 
     /**
