@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import kernelfield.fields.splat.GaussianSet;
 import kernelfield.fields.splat.SplatFormats;
+import kernelfield.reconstruction.nvs.SphereScene;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -10,7 +10,6 @@ import kernelfield.engine.geometry.MeshMetrics;
 import kernelfield.engine.geometry.NormalEstimation;
 import kernelfield.engine.geometry.WindingNumber;
 import kernelfield.engine.optim.Adam;
-import kernelfield.engine.optim.LearningRateSchedule;
 import kernelfield.engine.optim.ProgressListener;
 import kernelfield.engine.optim.StepContext;
 import kernelfield.engine.optim.StepResult;
@@ -194,9 +193,7 @@ public final class CloudSdfFit {
 
             double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - setupSeconds : Double.POSITIVE_INFINITY;
             Training.Plan plan = new Training.Plan(o.steps(), budget);
-            LearningRateSchedule cos = step -> ImageFit.cosine(o.lr(), step, plan.planned());
-            Adam adam = new Adam(0.9, 0.99, 1e-15).setSchedule("features", cos).setSchedule("decoder", cos)
-                    .setSchedule("kernels", cos);
+            Adam adam = Training.cosineAdam(o.lr(), plan);
             Strategy after = new Strategy() {
                 @Override
                 public void afterStep(StepContext ctx, StepResult r) {

@@ -11,7 +11,6 @@ import kernelfield.engine.geometry.SparseMarchingCubes;
 import kernelfield.engine.geometry.SurfaceSampler;
 import kernelfield.engine.geometry.WindingNumber;
 import kernelfield.engine.optim.Adam;
-import kernelfield.engine.optim.LearningRateSchedule;
 import kernelfield.engine.optim.ProgressListener;
 import kernelfield.engine.optim.SeededRandom;
 import kernelfield.engine.optim.StepContext;
@@ -177,9 +176,7 @@ public final class SdfFit {
 
             double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - setupSeconds : Double.POSITIVE_INFINITY;
             Training.Plan plan = new Training.Plan(o.steps(), budget);
-            LearningRateSchedule cos = step -> ImageFit.cosine(o.lr(), step, plan.planned());
-            Adam adam = new Adam(0.9, 0.99, 1e-15).setSchedule("features", cos).setSchedule("decoder", cos)
-                    .setSchedule("kernels", cos);
+            Adam adam = Training.cosineAdam(o.lr(), plan);
             Strategy after = new Strategy() {
                 @Override
                 public void afterStep(StepContext ctx, StepResult r) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 
 import kernelfield.engine.optim.Adam;
+import kernelfield.engine.optim.LearningRateSchedule;
 import kernelfield.engine.optim.Objective;
 import kernelfield.engine.optim.ProgressListener;
 import kernelfield.engine.optim.Strategy;
@@ -36,6 +37,15 @@ final class Training {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The fits' Adam (beta 0.9/0.99, eps 1e-15) with one cosine decay from {@code lr} over the
+     * plan's length on the kernel features, the decoder and the kernels.
+     */
+    static Adam cosineAdam(double lr, Plan plan) {
+        LearningRateSchedule cos = step -> ImageFit.cosine(lr, step, plan.planned());
+        return new Adam(0.9, 0.99, 1e-15).setSchedule("features", cos).setSchedule("decoder", cos).setSchedule("kernels", cos);
     }
 
     /**

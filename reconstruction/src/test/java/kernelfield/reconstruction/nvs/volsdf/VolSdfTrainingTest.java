@@ -13,6 +13,7 @@ import kernelfield.engine.data.CameraDataset;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.io.CameraDatasets;
 import kernelfield.engine.io.MeshIO;
+import kernelfield.reconstruction.nvs.SphereScene;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package kernelfield.reconstruction.nvs.volsdf;
+package kernelfield.reconstruction.nvs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,9 @@ import kernelfield.engine.data.FloatImage;
 import kernelfield.engine.io.Images;
 
 /**
- * A coloured sphere rendered analytically (4x4 supersampled, straight alpha) from cameras on a
- * ring around it, written as a NeRF-synthetic folder: {@code transforms_train.json},
+ * A synthetic posed-image scene for smoke tests and examples: a coloured sphere of radius
+ * {@link #RADIUS} at the origin, rendered analytically (4x4 supersampled, straight alpha) from
+ * cameras on a ring around it, written as a NeRF-synthetic folder: {@code transforms_train.json},
  * {@code transforms_test.json}, {@code train/r_i.png}, {@code test/r_i.png}.
  */
 public final class SphereScene {
