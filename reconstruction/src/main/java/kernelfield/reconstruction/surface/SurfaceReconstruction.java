@@ -265,7 +265,10 @@ public final class SurfaceReconstruction {
             pr.report("solve", 0.4);
             int[] done = {0};
             int levelCount = levels;
-            NksSolver.Result solved = NksSolver.solve(hier, samples, options.solver(), device, (sw, l, unk, r) -> {
+            // the closed surface runs through the far field, which the default tolerance leaves rough
+            NksSolver.Options solver = options.watertight()
+                    ? options.solver().withTolerance(Math.min(options.solver().tolerance(), WATERTIGHT_TOLERANCE)) : options.solver();
+            NksSolver.Result solved = NksSolver.solve(hier, samples, solver, device, (sw, l, unk, r) -> {
                 done[0]++;
                 pr.report("solve", 0.4 + 0.4 * done[0] / (double) (levelCount * options.solver().sweeps()));
             });
@@ -411,6 +414,9 @@ public final class SurfaceReconstruction {
         }
         return new double[] {full[0], noise};
     }
+
+    /** CG tolerance per level with {@code --watertight}: the far field must be converged for the closed surface. */
+    static final double WATERTIGHT_TOLERANCE = 1e-4;
 
     /** RMS plane distance over radius above which a 24-neighbourhood counts as inside the noise (a ball gives 0.45). */
     static final double NOISE_DOMINATED = 0.25;
