@@ -11,8 +11,6 @@ import kernelfield.engine.geometry.NormalEstimation;
 import kernelfield.engine.geometry.WindingNumber;
 import kernelfield.engine.optim.Adam;
 import kernelfield.engine.optim.ProgressListener;
-import kernelfield.engine.optim.StepContext;
-import kernelfield.engine.optim.StepResult;
 import kernelfield.engine.optim.Strategy;
 import kernelfield.engine.optim.TrainResult;
 import kernelfield.fields.DistanceField;
@@ -194,15 +192,10 @@ public final class CloudSdfFit {
             double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - setupSeconds : Double.POSITIVE_INFINITY;
             Training.Plan plan = new Training.Plan(o.steps(), budget);
             Adam adam = Training.cosineAdam(o.lr(), plan);
-            Strategy after = new Strategy() {
-                @Override
-                public void afterStep(StepContext ctx, StepResult r) {
-                    field.parametersChanged(false);
-                    plan.afterStep(ctx.step() + 1);
-                    double t = Math.clamp((double) (ctx.step() + 1) / plan.planned(), 0, 1);
-                    objective.setStep(hEnd + (hStart - hEnd) * 0.5 * (1 + Math.cos(Math.PI * t)));
-                }
-            };
+            Strategy after = Training.frozenKernelSteps(field, plan, done -> {
+                double t = Math.clamp((double) done / plan.planned(), 0, 1);
+                objective.setStep(hEnd + (hStart - hEnd) * 0.5 * (1 + Math.cos(Math.PI * t)));
+            });
             TrainResult tr = Training.run(field, adam, objective, after, listener, o.seed(), o.steps(), budget);
             SphereResidualField df = sdf;
 

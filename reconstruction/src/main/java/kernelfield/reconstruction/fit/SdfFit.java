@@ -177,13 +177,7 @@ public final class SdfFit {
             double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - setupSeconds : Double.POSITIVE_INFINITY;
             Training.Plan plan = new Training.Plan(o.steps(), budget);
             Adam adam = Training.cosineAdam(o.lr(), plan);
-            Strategy after = new Strategy() {
-                @Override
-                public void afterStep(StepContext ctx, StepResult r) {
-                    field.parametersChanged(false);
-                    plan.afterStep(ctx.step() + 1);
-                }
-            };
+            Strategy after = Training.frozenKernelSteps(field, plan, null);
             TrainResult tr = Training.run(field, adam, objective, after, listener, o.seed(), o.steps(), budget);
             RbfDistanceField df = new RbfDistanceField(field, device);
             double mae = meanAbsError(df, pts, sdf) / diag;

@@ -3,11 +3,14 @@ package kernelfield.reconstruction.fit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.function.LongConsumer;
 
 import kernelfield.engine.optim.Adam;
 import kernelfield.engine.optim.LearningRateSchedule;
 import kernelfield.engine.optim.Objective;
 import kernelfield.engine.optim.ProgressListener;
+import kernelfield.engine.optim.StepContext;
+import kernelfield.engine.optim.StepResult;
 import kernelfield.engine.optim.Strategy;
 import kernelfield.engine.optim.TrainResult;
 import kernelfield.engine.optim.Trainer;
@@ -46,6 +49,21 @@ final class Training {
     static Adam cosineAdam(double lr, Plan plan) {
         LearningRateSchedule cos = step -> ImageFit.cosine(lr, step, plan.planned());
         return new Adam(0.9, 0.99, 1e-15).setSchedule("features", cos).setSchedule("decoder", cos).setSchedule("kernels", cos);
+    }
+
+    /**
+     * After each step: the field's caches refreshed (frozen kernels), the plan told, then
+     * {@code then} (may be null) given the steps done.
+     */
+    static Strategy frozenKernelSteps(RbfField field, Plan plan, LongConsumer then) {
+        return new Strategy() {
+            @Override
+            public void afterStep(StepContext ctx, StepResult r) {
+                field.parametersChanged(false);
+                plan.afterStep(ctx.step() + 1);
+                if (then != null) then.accept(ctx.step() + 1);
+            }
+        };
     }
 
     /**

@@ -364,20 +364,7 @@ public final class SurfaceReconstruction {
     }
 
     private static void checkSpread(float[] pts, int n) {
-        double[] mean = new double[3];
-        for (int i = 0; i < n; i++) for (int a = 0; a < 3; a++) mean[a] += pts[3 * i + a];
-        for (int a = 0; a < 3; a++) mean[a] /= n;
-        double[] c = new double[6];
-        for (int i = 0; i < n; i++) {
-            double x = pts[3 * i] - mean[0], y = pts[3 * i + 1] - mean[1], z = pts[3 * i + 2] - mean[2];
-            c[0] += x * x;
-            c[1] += x * y;
-            c[2] += x * z;
-            c[3] += y * y;
-            c[4] += y * z;
-            c[5] += z * z;
-        }
-        double[] ev = Eigen3.values(c);
+        double[] ev = Eigen3.scatterValues(pts, null, n, new double[6]);
         if (!(ev[2] > 0)) throw new IllegalArgumentException("all " + n + " points coincide: nothing to reconstruct");
         if (ev[1] <= 1e-10 * ev[2]) {
             throw new IllegalArgumentException("the " + n + " points are collinear (or nearly so): a surface needs points spanning a plane");
@@ -446,26 +433,7 @@ public final class SurfaceReconstruction {
             int found = tree.knn(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2], k, idx, d2);
             sp[q] = Math.sqrt(d2[Math.min(8, found - 1)]);
             rad[q] = Math.sqrt(d2[found - 1]);
-            double mx = 0, my = 0, mz = 0;
-            for (int j = 0; j < found; j++) {
-                mx += pts[3 * idx[j]];
-                my += pts[3 * idx[j] + 1];
-                mz += pts[3 * idx[j] + 2];
-            }
-            mx /= found;
-            my /= found;
-            mz /= found;
-            Arrays.fill(c, 0);
-            for (int j = 0; j < found; j++) {
-                double x = pts[3 * idx[j]] - mx, y = pts[3 * idx[j] + 1] - my, z = pts[3 * idx[j] + 2] - mz;
-                c[0] += x * x;
-                c[1] += x * y;
-                c[2] += x * z;
-                c[3] += y * y;
-                c[4] += y * z;
-                c[5] += z * z;
-            }
-            double[] ev = Eigen3.values(c);
+            double[] ev = Eigen3.scatterValues(pts, idx, found, c);
             nz[q] = Math.sqrt(Math.max(0, ev[0]) / found);
         }
         Arrays.sort(sp);
