@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,31 +21,20 @@ import kernelfield.engine.data.FloatImage;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.io.Images;
 import kernelfield.engine.io.MeshIO;
-import kernelfield.render.gl.GlContext;
 
 /**
  * Golden images of each drawable, rendered on Mesa; the tolerances are data
  * ({@code golden/tolerances.json}). {@code -Dkf.golden.update=true} rewrites the PNGs in the
  * source tree instead of comparing.
  */
-class GoldenImageTest {
-    static GlContext ctx;
-    static Renderer renderer;
+class GoldenImageTest extends GlRendererTest {
     static JsonNode tolerances;
 
     @BeforeAll
-    static void open() throws IOException {
+    static void loadTolerances() throws IOException {
         try (InputStream in = GoldenImageTest.class.getResourceAsStream("/golden/tolerances.json")) {
             tolerances = new ObjectMapper().readTree(in);
         }
-        ctx = GlTestSupport.headlessOrSkip();
-        renderer = new Renderer(ctx.gl());
-    }
-
-    @AfterAll
-    static void close() {
-        if (renderer != null) renderer.close();
-        if (ctx != null) ctx.close();
     }
 
     static Path repo() {

@@ -3,33 +3,16 @@ package kernelfield.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import kernelfield.engine.data.Camera;
 import kernelfield.render.SdfBrickGridTest.SphereSdf;
-import kernelfield.render.gl.GlContext;
 
 /**
  * Sphere tracing of baked distance fields on headless GL against the rasterized mesh of the same
  * shape: silhouette, shading (normals) and depth order.
  */
-class SdfRenderTest {
-    static GlContext ctx;
-    static Renderer renderer;
-
-    @BeforeAll
-    static void open() {
-        ctx = GlTestSupport.headlessOrSkip();
-        renderer = new Renderer(ctx.gl());
-    }
-
-    @AfterAll
-    static void close() {
-        if (renderer != null) renderer.close();
-        if (ctx != null) ctx.close();
-    }
+class SdfRenderTest extends GlRendererTest {
 
     private static float[] rgba(Scene s, Camera cam) {
         renderer.render(s, cam);

@@ -3,8 +3,6 @@ package kernelfield.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import kernelfield.engine.data.Camera;
@@ -14,25 +12,10 @@ import kernelfield.fields.splat.GaussianSet;
 import kernelfield.fields.splat.SplatKernel;
 import kernelfield.fields.splat.SplatRasterCpu;
 import kernelfield.fields.splat.SplatRasterSettings;
-import kernelfield.render.gl.GlContext;
 
 /** The GL splat renderer against the CPU rasterizer (the oracle): PSNR at least 40 dB on the same scene and camera. */
-class SplatGlVsCpuTest {
+class SplatGlVsCpuTest extends GlRendererTest {
     static final double MIN_PSNR = 40;
-    static GlContext ctx;
-    static Renderer renderer;
-
-    @BeforeAll
-    static void open() {
-        ctx = GlTestSupport.headlessOrSkip();
-        renderer = new Renderer(ctx.gl());
-    }
-
-    @AfterAll
-    static void close() {
-        if (renderer != null) renderer.close();
-        if (ctx != null) ctx.close();
-    }
 
     private static double compare(GaussianSet g, Camera cam, SplatRasterSettings settings, SplatKernel kernel, float[] bg) {
         Scene s = new Scene().setBackground(bg[0], bg[1], bg[2]);
