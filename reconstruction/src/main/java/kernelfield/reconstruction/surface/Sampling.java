@@ -3,6 +3,7 @@ package kernelfield.reconstruction.surface;
 import java.util.Arrays;
 
 import kernelfield.engine.compute.CpuDevice;
+import kernelfield.engine.geometry.KdTree;
 import kernelfield.fields.nks.NksSolver;
 import kernelfield.fields.nks.VoxelHierarchy;
 
@@ -20,7 +21,12 @@ final class Sampling {
      * samples.
      */
     static NksSolver.Samples cellSamples(float[] pts, float[] nrm, int n, double[] origin, double hs, CpuDevice device) {
-        return reduce(pts, nrm, n, origin, hs, device, true);
+        return reduce(pts, nrm, n, origin, hs, device, true, null);
+    }
+
+    /** {@link #cellSamples}, and the number of points of each cell into {@code counts[0]}, an array {@code (C)} it allocates. */
+    static NksSolver.Samples cellSamples(float[] pts, float[] nrm, int n, double[] origin, double hs, CpuDevice device, int[][] counts) {
+        return reduce(pts, nrm, n, origin, hs, device, true, counts);
     }
 
     /**
@@ -28,7 +34,50 @@ final class Sampling {
      * in cell key order. Allocates {@code O(n)} scratch and the result.
      */
     static float[] cellCentroids(float[] pts, int n, double[] origin, double hs, CpuDevice device) {
-        return reduce(pts, null, n, origin, hs, device, true).positions();
+        return reduce(pts, null, n, origin, hs, device, true, null).positions();
+    }
+
+    /**
+     * Centroids {@code (C, 3)} of the occupied cells of size {@code hs} (as {@link #cellCentroids})
+     * and the number of points in each cell into {@code counts[0]}, an array {@code (C)} it allocates.
+     */
+    static float[] cellCentroids(float[] pts, int n, double[] origin, double hs, CpuDevice device, int[][] counts) {
+        return reduce(pts, null, n, origin, hs, device, true, counts).positions();
+    }
+
+    /**
+     * Moves each point {@code i} of {@code p (C, 3)} along its unit normal {@code nrm (C, 3)}
+     * towards (by {@code strength} in 0..1 of the way) the plane through the {@code weights}-weighted
+     * centroid ({@code (C)}, null for equal weights) of its {@code k} nearest neighbours in
+     * {@code tree} (built on {@code p}; the point itself included) with that normal: the points'
+     * spread across the surface is averaged away, their spread along it is kept. Deterministic.
+     * Returns new positions {@code (C, 3)}; allocates them and per-task scratch; modifies nothing.
+     */
+    static float[] projectToLocalPlanes(float[] p, float[] nrm, int[] weights, double strength, KdTree tree, int k, CpuDevice device) {
+        int c = p.length / 3;
+        float[] out = new float[3 * c];
+        int kk = Math.min(k, c);
+        device.parallelFor(c, 1024, (ch, s, e) -> {
+            int[] idx = new int[kk];
+            float[] d2 = new float[kk];
+            for (int i = s; i < e; i++) {
+                float x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
+                int found = tree.knn(x, y, z, kk, idx, d2);
+                double nx = nrm[3 * i], ny = nrm[3 * i + 1], nz = nrm[3 * i + 2];
+                double sw = 0, sd = 0;
+                for (int q = 0; q < found; q++) {
+                    int j = idx[q];
+                    double w = weights == null ? 1 : weights[j];
+                    sw += w;
+                    sd += w * ((p[3 * j] - x) * nx + (p[3 * j + 1] - y) * ny + (p[3 * j + 2] - z) * nz);
+                }
+                double off = sw > 0 ? strength * sd / sw : 0;
+                out[3 * i] = (float) (x + off * nx);
+                out[3 * i + 1] = (float) (y + off * ny);
+                out[3 * i + 2] = (float) (z + off * nz);
+            }
+        });
+        return out;
     }
 
     private static final int GRAIN = 8192;
@@ -40,6 +89,11 @@ final class Sampling {
      * binary search per point; both give the same result.
      */
     static NksSolver.Samples reduce(float[] pts, float[] nrm, int n, double[] origin, double hs, CpuDevice device, boolean packed) {
+        return reduce(pts, nrm, n, origin, hs, device, packed, null);
+    }
+
+    private static NksSolver.Samples reduce(float[] pts, float[] nrm, int n, double[] origin, double hs, CpuDevice device, boolean packed,
+            int[][] countsOut) {
         long[] keys = new long[n];
         int chunks = CpuDevice.chunkCount(n, GRAIN);
         int[] chunkMax = new int[chunks];
@@ -96,6 +150,11 @@ final class Sampling {
             for (int i = 0; i < n; i++) order[fill[cellOf[i]]++] = i;
         }
         int cells = start.length - 1;
+        if (countsOut != null) {
+            int[] cnt = new int[cells];
+            for (int c = 0; c < cells; c++) cnt[c] = start[c + 1] - start[c];
+            countsOut[0] = cnt;
+        }
         float[] p = new float[3 * cells];
         float[] nn = new float[3 * cells];
         float[] w = new float[cells];

@@ -25,7 +25,10 @@ import kernelfield.reconstruction.surface.internal.SurfaceCells;
  * point spacing, the estimated noise and {@code detail} (or take {@link Options#voxelSize}); reduce
  * the points to oriented samples, one per cell of half a voxel (centroid, mean normal, area); when
  * the cloud has no normals, estimate them on the cell centroids instead (PCA over {@code k}
- * neighbours, minimum-spanning-tree orientation): fewer and less noisy than the points; build the
+ * neighbours, minimum-spanning-tree orientation): fewer and less noisy than the points, and when
+ * the noise is large against the cells ({@link #denoiseStrength}) move each centroid along its
+ * normal onto the plane of its {@code k} neighbours (a noise band several cells thick otherwise
+ * leaves a shell of centroid layers, which inflates the surface and roughens it); build the
  * voxel hierarchy (levels up to about 24 voxels across the bounding box, the coarsest one dense);
  * solve for the coefficients; take the finest voxels (unless {@link Options#watertight}, only the
  * active ones, within one voxel of a sample: the distance mask; otherwise a coarse-to-fine narrow
@@ -241,18 +244,28 @@ public final class SurfaceReconstruction {
             }
             NksSolver.Samples samples;
             boolean estimated = false;
+            double strength = denoiseStrength(noise, h0 / 2);
             if (nrm != null) {
-                samples = Sampling.cellSamples(pts, nrm, n, origin, h0 / 2, device);
+                int[][] counts = new int[1][];
+                samples = Sampling.cellSamples(pts, nrm, n, origin, h0 / 2, device, counts);
+                if (strength > 0) {
+                    float[] sp = samples.positions();
+                    int k = Math.min(options.normalNeighbors(), sp.length / 3);
+                    sp = Sampling.projectToLocalPlanes(sp, samples.normals(), counts[0], strength, KdTree.build(sp), k, device);
+                    samples = new NksSolver.Samples(sp, samples.normals(), samples.weights());
+                }
             } else {
                 // no normals: PCA and orientation on the cell centroids (fewer, and less noisy, than the points)
                 secs.put("samples", (System.nanoTime() - t3) * 1e-9);
                 long t2 = System.nanoTime();
                 pr.report("normals", 0.1);
-                float[] centroids = Sampling.cellCentroids(pts, n, origin, h0 / 2, device);
+                int[][] counts = new int[1][];
+                float[] centroids = Sampling.cellCentroids(pts, n, origin, h0 / 2, device, counts);
                 int nc = centroids.length / 3;
                 int k = Math.min(options.normalNeighbors(), Math.max(3, nc - 1));
                 KdTree ct = KdTree.build(centroids);
                 float[] cn = NormalEstimation.estimateOriented(centroids, ct, k);
+                if (strength > 0) centroids = Sampling.projectToLocalPlanes(centroids, cn, counts[0], strength, ct, k, device);
                 samples = Sampling.withNormals(centroids, cn, h0 / 2);
                 estimated = true;
                 secs.put("normals", (System.nanoTime() - t2) * 1e-9);
@@ -401,6 +414,25 @@ public final class SurfaceReconstruction {
         }
         return new double[] {full[0], noise};
     }
+
+    /**
+     * How far (0..1) the cell centroids are moved onto their neighbours' local planes
+     * ({@link Sampling#projectToLocalPlanes}) for a noise (standard deviation) {@code noise} and
+     * cells of size {@code hs}: 0 while the noise is under {@link #DENOISE_FROM} cell sizes (the
+     * projection's curvature bias would cost more than the noise: clean scans, kitten, bun0, the
+     * table scene), 1 from {@link #DENOISE_FULL} (the noise band is several cells thick and the
+     * centroids form a shell of layers: noise-limited voxel sizes, where the noise is at about
+     * 0.44 cell sizes), linear between.
+     */
+    static double denoiseStrength(double noise, double hs) {
+        double r = noise / hs;
+        return Math.max(0, Math.min(1, (r - DENOISE_FROM) / (DENOISE_FULL - DENOISE_FROM)));
+    }
+
+    /** Noise over cell size below which cell centroids are not projected. */
+    static final double DENOISE_FROM = 0.25;
+    /** Noise over cell size from which cell centroids are fully projected. */
+    static final double DENOISE_FULL = 0.4;
 
     /** CG tolerance per level with {@code --watertight}: the far field must be converged for the closed surface. */
     static final double WATERTIGHT_TOLERANCE = 1e-4;

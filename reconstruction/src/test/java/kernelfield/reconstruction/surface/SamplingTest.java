@@ -2,6 +2,7 @@ package kernelfield.reconstruction.surface;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Random;
@@ -67,5 +68,50 @@ class SamplingTest {
             // centroids alone: the same positions
             assertArrayEquals(a.positions(), Sampling.cellCentroids(p, p.length / 3, origin, hs, d2));
         }
+    }
+
+    @Test
+    void projectionOntoLocalPlanesRemovesNoiseAcrossTheSurfaceOnly() {
+        // a 100 x 100 grid on z = 1 with noise of 0.005 across it, spacing 0.01
+        Random r = new Random(5);
+        int n = 10_000;
+        float[] p = new float[3 * n], nn = new float[3 * n];
+        int[] w = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[3 * i] = 0.01f * (i % 100);
+            p[3 * i + 1] = 0.01f * (i / 100);
+            p[3 * i + 2] = (float) (1 + 0.005 * r.nextGaussian());
+            nn[3 * i + 2] = 1;
+            w[i] = 1 + i % 3;
+        }
+        kernelfield.engine.geometry.KdTree tree = kernelfield.engine.geometry.KdTree.build(p);
+        try (CpuDevice d1 = CpuDevice.withThreads(1); CpuDevice d2 = CpuDevice.withThreads(2)) {
+            float[] q = Sampling.projectToLocalPlanes(p, nn, w, 1.0, tree, 24, d2);
+            assertArrayEquals(q, Sampling.projectToLocalPlanes(p, nn, w, 1.0, tree, 24, d1), "thread count");
+            assertArrayEquals(p, Sampling.projectToLocalPlanes(p, nn, w, 0.0, tree, 24, d2), "strength 0");
+            double before = 0, after = 0, half = 0;
+            float[] h = Sampling.projectToLocalPlanes(p, nn, w, 0.5, tree, 24, d2);
+            for (int i = 0; i < n; i++) {
+                assertEquals(p[3 * i], q[3 * i], "x of " + i);
+                assertEquals(p[3 * i + 1], q[3 * i + 1], "y of " + i);
+                before += (p[3 * i + 2] - 1.0) * (p[3 * i + 2] - 1.0);
+                after += (q[3 * i + 2] - 1.0) * (q[3 * i + 2] - 1.0);
+                assertEquals((p[3 * i + 2] + q[3 * i + 2]) / 2, h[3 * i + 2], 1e-6, "half way, point " + i);
+            }
+            before = Math.sqrt(before / n);
+            after = Math.sqrt(after / n);
+            assertEquals(0.005, before, 0.0005);
+            // the mean of 24 neighbours: about 0.005 / sqrt(24)
+            assertTrue(after < 0.3 * before, "RMS across the plane " + after + " (before " + before + ")");
+        }
+    }
+
+    @Test
+    void denoiseStrengthRampsWithTheNoiseOverTheCellSize() {
+        assertEquals(0, SurfaceReconstruction.denoiseStrength(0, 1));
+        assertEquals(0, SurfaceReconstruction.denoiseStrength(0.2, 1));
+        assertEquals(1, SurfaceReconstruction.denoiseStrength(0.45, 1));
+        double mid = SurfaceReconstruction.denoiseStrength(0.325, 1);
+        assertTrue(mid > 0.4 && mid < 0.6, "mid " + mid);
     }
 }
