@@ -221,5 +221,24 @@ class SurfaceReconstructionTest {
         assertThrows(IllegalArgumentException.class, () -> OPT.withVoxelSize(-1));
         assertThrows(IllegalArgumentException.class, () -> OPT.withThreads(0));
         assertThrows(IllegalArgumentException.class, () -> OPT.withMeshSubdivision(9));
+        assertThrows(IllegalArgumentException.class, () -> OPT.withMeshSubdivision(-1));
+        assertEquals(0, SurfaceReconstruction.Options.defaults().meshSubdivision(), "automatic by default");
+    }
+
+    @Test
+    void automaticSubdivisionKeepsTheLatticeFineAgainstTheDiagonal() {
+        // 1M-point bunny: voxel diag / 256 -> 2; 100k: diag / 136 -> 3; noisy or sparse: capped at 4
+        assertEquals(2, SurfaceReconstruction.chooseSubdivision(1.6 / 256, 1.6));
+        assertEquals(3, SurfaceReconstruction.chooseSubdivision(1.6 / 136, 1.6));
+        assertEquals(4, SurfaceReconstruction.chooseSubdivision(1.6 / 65, 1.6));
+        assertEquals(2, SurfaceReconstruction.chooseSubdivision(1e-4, 1.6), "never below 2");
+        // the reconstruction uses it: a sphere of 20k points has a voxel of about diagonal / 100
+        PointCloud pc = sphere(5000, 0.5, 5);
+        SurfaceReconstruction.Result auto = SurfaceReconstruction.reconstruct(pc, OPT, null);
+        SurfaceReconstruction.Result two = SurfaceReconstruction.reconstruct(pc, OPT.withMeshSubdivision(2), null);
+        int sd = SurfaceReconstruction.chooseSubdivision(auto.voxelSize(), pc.bounds().diagonal());
+        assertTrue(sd > 2, "subdivision " + sd);
+        assertTrue(auto.mesh().triangleCount() > 1.5 * two.mesh().triangleCount(),
+                auto.mesh().triangleCount() + " triangles vs " + two.mesh().triangleCount() + " with 2 cells per voxel");
     }
 }
