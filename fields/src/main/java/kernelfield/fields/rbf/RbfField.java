@@ -349,6 +349,11 @@ public final class RbfField {
         float[] w = features.value();
         RbfKernel kern = basis.kernel();
         float sup = basis.support();
+        if (grid != null) {
+            // a loop of its own: the table reads (cache misses on fine levels) of several points
+            // are then in flight at once, not one point's between the kernels' work
+            for (int s = 0; s < n; s++) gridForward(pts, ptsOff + s * dim, ws, s, in, s * fw + channels);
+        }
         for (int s = 0; s < n; s++) {
             int po = ptsOff + s * dim;
             int xo = s * fw;
@@ -372,7 +377,6 @@ public final class RbfField {
                     rbfAccumulate(w, ws.idx[slot] * channels, ws.phi[slot], ws.basisValues, slot * channels, in, xo);
                 }
             }
-            if (grid != null) gridForward(pts, po, ws, s, in, xo + channels);
         }
         mlp.forward(ws.mw, n);
     }
@@ -543,7 +547,11 @@ public final class RbfField {
                     }
                 }
             }
-            if (grid != null) gridBackward(pts, po, ws, s, xo + channels, grad, dPts, dPts == null ? 0 : dPtsOff + s * dim);
+        }
+        if (grid != null) {
+            for (int s = 0; s < n; s++) {
+                gridBackward(pts, ptsOff + s * dim, ws, s, s * fw + channels, grad, dPts, dPts == null ? 0 : dPtsOff + s * dim);
+            }
         }
     }
 
