@@ -54,15 +54,33 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
         if (channels == 0 && gridResolutions.length == 0) throw new IllegalArgumentException("neither kernels nor a grid");
     }
 
-    /**
-     * Defaults for fitting an image of {@code width x height} pixels, coordinates scaled by the
-     * longer side: inverse-quadratic kernels, the 4 nearest per pixel, normalized, 32 channels
-     * composed at frequencies 0.125..4096, a 2-level grid (32, 128) of 2 features, decoder 64-64.
-     */
+    /** {@link #imageDefaults(int, int, long)} at 500,000 parameters. */
     public static RbfFieldConfig imageDefaults(int width, int height) {
+        return imageDefaults(width, height, 500_000);
+    }
+
+    /**
+     * Defaults for fitting an image of {@code width x height} pixels with about
+     * {@code maxParams} parameters, coordinates scaled by the longer side {@code s}:
+     * inverse-quadratic kernels, the 4 nearest per pixel, normalized, 48 channels composed at
+     * frequencies 0.125..4096; a 3-level grid of 1 feature, {@code r - 1}, {@code r/4 - 1} and
+     * {@code r/16 - 1} cells across with {@code r = min(s, sqrt(0.55 maxParams))} (the finest level
+     * about one vertex per pixel, at most 55% of the budget); decoder 64-64. The kernels take the
+     * rest of the budget.
+     *
+     * <p>The finest grid level carries pixel-scale detail that the kernels' sinusoids otherwise
+     * spend their channels on, and one cell fewer than a divisor of the side keeps pixel centres
+     * off a fixed position in the cells (where a level of {@code s} cells would put every pixel
+     * at a cell centre, all four weights 1/4). A 512x512 photo, 0.5M parameters, 4,500 steps:
+     * 32 channels and a (32, 128) grid of 2 features 45.3 dB; 48 channels and (32, 128, 512) of
+     * 1 feature 48.5 dB; (31, 127, 511) 49.8 dB (bench/rbf/README.md).
+     */
+    public static RbfFieldConfig imageDefaults(int width, int height, long maxParams) {
         int s = Math.max(width, height);
+        int r = (int) Math.max(2, Math.min(s, Math.floor(Math.sqrt(0.55 * maxParams))));
+        int[] levels = {Math.max(1, r / 16 - 1), Math.max(1, r / 4 - 1), Math.max(1, r - 1)};
         return new RbfFieldConfig(2, new float[] {0f, 0f}, new float[] {(float) width / s, (float) height / s},
-                RbfKernel.INVERSE_QUADRATIC, 16f, 4, 32, 0.125f, 4096f, new int[] {32, 128}, 2,
+                RbfKernel.INVERSE_QUADRATIC, 16f, 4, 48, 0.125f, 4096f, levels, 1,
                 new int[] {64, 64}, 10f, 100f, 3, false, 0L, true);
     }
 

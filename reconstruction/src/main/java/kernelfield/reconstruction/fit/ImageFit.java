@@ -34,6 +34,8 @@ import kernelfield.fields.rbf.RbfFieldConfig;
 public final class ImageFit {
     static final boolean DEBUG = Boolean.getBoolean("kf.debug");
     private static final int CHUNK = 128;
+    /** Final learning rate as a fraction of the peak (4,500 steps: 45.29 dB at 0.01 against 44.73 dB at 0.1). */
+    private static final double LR_FLOOR = 0.01;
 
     private ImageFit() {
     }
@@ -136,7 +138,7 @@ public final class ImageFit {
         int s = Math.max(w, h);
         CpuDevice device = o.threads() > 0 ? CpuDevice.withThreads(o.threads()) : CpuDevice.shared();
         try {
-            RbfFieldConfig base = o.config() != null ? o.config() : RbfFieldConfig.imageDefaults(w, h);
+            RbfFieldConfig base = o.config() != null ? o.config() : RbfFieldConfig.imageDefaults(w, h, o.maxParams());
             RbfFieldConfig cfg = new RbfFieldConfig(2, base.boxLo(), base.boxHi(), base.kernel(), base.support(),
                     base.maxNeighbours(), base.channels(), base.rbfFreqMin(), base.rbfFreqMax(), base.gridResolutions(),
                     base.gridFeatures(), base.hidden(), base.decFreqMin(), base.decFreqMax(), ch, base.trainKernels(),
@@ -154,6 +156,7 @@ public final class ImageFit {
             RbfField.Neighbours nb = cfg.trainKernels() ? null : field.neighbours(coords, n, device);
             if (DEBUG) System.err.printf("t nb %.2f%n", (System.nanoTime() - t0) * 1e-9);
             PixelObjective objective = new PixelObjective(field, nb, img, coords, o.batch(), device);
+            objective.drawWithoutReplacement();
             // under a time budget the first steps warm the code up (small until compiled); a long
             // fixed-step run keeps its batch size (reproducible) and warms up separately
             if (o.steps() <= 0) {
@@ -166,9 +169,10 @@ public final class ImageFit {
 
             double budget = o.timeBudgetSeconds() > 0 ? o.timeBudgetSeconds() - initSeconds : Double.POSITIVE_INFINITY;
             Training.Plan plan = new Training.Plan(o.steps(), budget);
-            LearningRateSchedule cosF = step -> cosine(o.lr(), step, plan.planned());
-            LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, plan.planned());
-            LearningRateSchedule cosK = step -> cosine(0.05 * o.lr(), step, plan.planned());
+            // down to a hundredth: the last steps settle the error at about one grey level
+            LearningRateSchedule cosF = step -> cosine(o.lr(), step, plan.planned(), LR_FLOOR);
+            LearningRateSchedule cosD = step -> cosine(2 * o.lr(), step, plan.planned(), LR_FLOOR);
+            LearningRateSchedule cosK = step -> cosine(0.05 * o.lr(), step, plan.planned(), LR_FLOOR);
             Adam adam = new Adam(0.9, 0.99, 1e-15).setSchedule("features", cosF).setSchedule("decoder", cosD)
                     .setSchedule("kernels", cosK);
             List<double[]> curve = new ArrayList<>();
@@ -210,9 +214,15 @@ public final class ImageFit {
         }
     }
 
+    /** Cosine decay from {@code lr} to a tenth of it over {@code total} steps. */
     static double cosine(double lr, long step, long total) {
+        return cosine(lr, step, total, 0.1);
+    }
+
+    /** Cosine decay from {@code lr} to {@code floor * lr} over {@code total} steps. */
+    static double cosine(double lr, long step, long total, double floor) {
         double t = Math.clamp((double) step / total, 0, 1);
-        return lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
+        return lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * t)));
     }
 
     /** Pixel centres {@code (w*h, 2)} scaled by {@code 1/s}, row-major from the top-left. */

@@ -68,4 +68,45 @@ class ImageFitTest {
         for (float v : m) max = Math.max(max, v);
         assertTrue(max > 1f);
     }
+
+    @Test
+    void pixelsAreDrawnWithoutReplacementEpochByEpoch() {
+        FloatImage img = synthetic(10, 10);
+        ImageFit.Options o = small(1);
+        kernelfield.fields.rbf.RbfField field = new kernelfield.fields.rbf.RbfField(o.config().withOutputs(3),
+                new float[] {0.5f, 0.5f}, new float[] {0.1f, 0f, 0.1f});
+        ImageFit.PixelObjective obj = new ImageFit.PixelObjective(field, null, img, ImageFit.pixelCentres(10, 10, 10), 30,
+                kernelfield.engine.compute.CpuDevice.withThreads(1));
+        obj.drawWithoutReplacement();
+        kernelfield.engine.optim.SeededRandom r = new kernelfield.engine.optim.SeededRandom(5);
+        for (int epoch = 0; epoch < 3; epoch++) {
+            int[] seen = new int[100];
+            int[] firstEpochOrder = new int[100];
+            for (int drawn = 0; drawn < 100; drawn += 25) {
+                obj.drawPoints(r, 25);
+                for (int i = 0; i < 25; i++) {
+                    seen[obj.pick[i]]++;
+                    firstEpochOrder[drawn + i] = obj.pick[i];
+                }
+            }
+            for (int p = 0; p < 100; p++) assertEquals(1, seen[p], "epoch " + epoch + ": pixel " + p + " drawn " + seen[p] + " times");
+            boolean shuffled = false;
+            for (int i = 0; i < 100; i++) shuffled |= firstEpochOrder[i] != i;
+            assertTrue(shuffled, "epoch " + epoch + " is in pixel order");
+        }
+    }
+
+    @Test
+    void imageDefaultsPutAFineGridOfAboutOneVertexPerPixelOffTheCellCentres() {
+        RbfFieldConfig c = RbfFieldConfig.imageDefaults(512, 512, 500_000);
+        assertArrayEquals(new int[] {31, 127, 511}, c.gridResolutions());
+        assertEquals(1, c.gridFeatures());
+        assertTrue(c.kernelsFor(500_000) > 3000, "kernels " + c.kernelsFor(500_000));
+        // a large photo: the finest level is capped at 55% of the budget
+        RbfFieldConfig big = RbfFieldConfig.imageDefaults(4000, 3000, 500_000);
+        assertEquals(523, big.gridResolutions()[2]);
+        assertTrue(big.fixedParameterCount() < 0.6 * 500_000 && big.kernelsFor(500_000) > 3000);
+        // a tiny one: at least one cell per level
+        assertArrayEquals(new int[] {1, 1, 7}, RbfFieldConfig.imageDefaults(8, 6, 500_000).gridResolutions());
+    }
 }
