@@ -57,13 +57,13 @@ done
 first="${photos%% *}"
 {
   echo
-  echo "| threads | training samples/s ($first, 200 steps of 16384 px) |"
-  echo "|---|---|"
+  echo "| threads | training samples/s ($first, 200 steps of 16384 px) | evaluation samples/s (the full image after training) |"
+  echo "|---|---|---|"
 } >> "$table"
 for t in 1 2; do
   [ -n "$first" ] || break
   line=$("$root/kf" fit image "$photos_dir/$first.png" -o "$out/throughput-$t.png" --steps 200 --batch 16384 --time-budget 600 --threads "$t" 2>&1 | grep '^PSNR' || true)
-  echo "| $t | $(sed -n 's/.* \([0-9]*\) samples\/s.*/\1/p' <<<"$line") |" >> "$table"
+  echo "| $t | $(sed -n 's/.* \([0-9]*\) samples\/s.*/\1/p' <<<"$line") | $(sed -n 's/.* \([0-9]*\) evaluating.*/\1/p' <<<"$line") |" >> "$table"
 done
 # SDF fitting (kf fit sdf) on the shared scans: scores against the mesh at each budget
 scans_dir="${SCANS_DIR:-$root/../shared/data/scans}"

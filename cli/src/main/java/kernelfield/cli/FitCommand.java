@@ -89,9 +89,9 @@ final class FitCommand implements Callable<Integer> {
             Path err = errorPath(out);
             Images.writePng(err, r.errorMap());
             System.out.printf("wrote %s and %s%n", out, err);
-            System.out.printf("PSNR %.2f dB  SSIM %.4f  parameters %,d (%,d kernels)  steps %d  init %.2f s  train %.2f s  %.0f samples/s%n",
+            System.out.printf("PSNR %.2f dB  SSIM %.4f  parameters %,d (%,d kernels)  steps %d  init %.2f s  train %.2f s  %.0f samples/s training, %.0f evaluating%n",
                     r.psnr(), r.ssim(), r.parameters(), r.kernels(), r.steps(), r.initSeconds(), r.trainSeconds(),
-                    r.samplesPerSecond());
+                    r.samplesPerSecond(), r.evalSamplesPerSecond());
             return 0;
         }
 

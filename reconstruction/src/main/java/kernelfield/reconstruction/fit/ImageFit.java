@@ -111,11 +111,12 @@ public final class ImageFit {
      * @param initSeconds     k-means and setup seconds
      * @param trainSeconds    training seconds (including curve evaluations)
      * @param samplesPerSecond training pixels per second
+     * @param evalSamplesPerSecond pixels per second of the final full-image evaluation (forward only)
      * @param curve           (t, psnr) pairs: training seconds (init included) and full-image PSNR
      * @param field           the trained field
      */
     public record Result(FloatImage fitted, FloatImage errorMap, double psnr, double ssim, long parameters, int kernels,
-            long steps, double initSeconds, double trainSeconds, double samplesPerSecond, List<double[]> curve,
+            long steps, double initSeconds, double trainSeconds, double samplesPerSecond, double evalSamplesPerSecond, List<double[]> curve,
             RbfField field) {
     }
 
@@ -194,7 +195,9 @@ public final class ImageFit {
                 }
             };
             TrainResult tr = Training.run(field, adam, objective, after, listener, o.seed(), o.steps(), budget);
+            long r0 = System.nanoTime();
             FloatImage fitted = render(field, objective.neighbours(), w, h, ch, s, device);
+            double evalRate = n / Math.max((System.nanoTime() - r0) * 1e-9, 1e-9);
             double psnr = Psnr.psnr(fitted, img);
             curve.add(new double[] {tr.elapsedSeconds() + initSeconds, psnr});
             Ssim.Boundary bd = w >= 11 && h >= 11 ? Ssim.Boundary.VALID : Ssim.Boundary.ZERO_PAD;
@@ -207,7 +210,7 @@ public final class ImageFit {
                 e[i] = Math.min(1f, 10f * acc / ch);
             }
             return new Result(fitted, err, psnr, ssim, field.parameterCount(), field.basis().size(), tr.stepsRun(),
-                    initSeconds, tr.elapsedSeconds(), objective.trainedPoints() / Math.max(tr.elapsedSeconds(), 1e-9),
+                    initSeconds, tr.elapsedSeconds(), objective.trainedPoints() / Math.max(tr.elapsedSeconds(), 1e-9), evalRate,
                     curve, field);
         } finally {
             device.close();
