@@ -55,10 +55,13 @@ public final class SurfaceReconstruction {
      * @param normalNeighbors k of the normal estimation (on the sample cells' centroids) when the input has no normals
      * @param meshSubdivision marching-cubes cells per finest voxel edge, 1..4, or 0 (the default) to choose it
      *                        from the voxel size and the diagonal ({@link #chooseSubdivision})
+     * @param normalRefits    when the input has no normals: how many times (0..{@link #MAX_REFITS}, default
+     *                        {@link #DEFAULT_REFITS}) the samples take the solved field's normalised gradient as
+     *                        their normals and the field is solved again
      * @param solver          energy weights and solver settings
      */
     public record Options(double detail, double voxelSize, boolean watertight, int threads, int normalNeighbors, int meshSubdivision,
-            NksSolver.Options solver) {
+            int normalRefits, NksSolver.Options solver) {
         public Options {
             if (!(detail >= 0 && detail <= 1)) throw new IllegalArgumentException("detail must be in [0, 1], got " + detail);
             if (!(voxelSize >= 0) || !Double.isFinite(voxelSize)) throw new IllegalArgumentException("voxel size must be >= 0 and finite, got " + voxelSize);
@@ -67,35 +70,42 @@ public final class SurfaceReconstruction {
             if (meshSubdivision < 0 || meshSubdivision > 4) {
                 throw new IllegalArgumentException("mesh subdivision must be in 1..4 (or 0: automatic), got " + meshSubdivision);
             }
+            if (normalRefits < 0 || normalRefits > MAX_REFITS) {
+                throw new IllegalArgumentException("normal refits must be in 0.." + MAX_REFITS + ", got " + normalRefits);
+            }
             Objects.requireNonNull(solver, "solver");
         }
 
         public static Options defaults() {
-            return new Options(0.5, 0, false, Runtime.getRuntime().availableProcessors(), 24, 0, NksSolver.Options.defaults());
+            return new Options(0.5, 0, false, Runtime.getRuntime().availableProcessors(), 24, 0, DEFAULT_REFITS, NksSolver.Options.defaults());
         }
 
         public Options withDetail(double d) {
-            return new Options(d, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, solver);
+            return new Options(d, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver);
         }
 
         public Options withVoxelSize(double s) {
-            return new Options(detail, s, watertight, threads, normalNeighbors, meshSubdivision, solver);
+            return new Options(detail, s, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver);
         }
 
         public Options withWatertight(boolean w) {
-            return new Options(detail, voxelSize, w, threads, normalNeighbors, meshSubdivision, solver);
+            return new Options(detail, voxelSize, w, threads, normalNeighbors, meshSubdivision, normalRefits, solver);
         }
 
         public Options withThreads(int t) {
-            return new Options(detail, voxelSize, watertight, t, normalNeighbors, meshSubdivision, solver);
+            return new Options(detail, voxelSize, watertight, t, normalNeighbors, meshSubdivision, normalRefits, solver);
         }
 
         public Options withMeshSubdivision(int m) {
-            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, m, solver);
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, m, normalRefits, solver);
+        }
+
+        public Options withNormalRefits(int r) {
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, r, solver);
         }
 
         public Options withSolver(NksSolver.Options s) {
-            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, s);
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, s);
         }
     }
 
@@ -293,7 +303,15 @@ public final class SurfaceReconstruction {
                 done[0]++;
                 pr.report("solve", 0.4 + 0.4 * done[0] / (double) (levelCount * options.solver().sweeps()));
             });
-            NksField field = solved.field();
+            NksField fitted = solved.field();
+            // no input normals: the field's gradient, fitted to the points as a whole, is a better normal than local PCA
+            for (int rf = 0; rf < options.normalRefits() && estimated; rf++) {
+                float[] sp = samples.positions();
+                samples = Sampling.withNormals(sp, gradientNormals(fitted, sp, samples.normals(), device), h0 / 2);
+                solved = NksSolver.solve(hier, samples, solver, device, null);
+                fitted = solved.field();
+            }
+            NksField field = fitted;
             secs.put("solve", (System.nanoTime() - t4) * 1e-9);
             // 6. mesh
             long t5 = System.nanoTime();
@@ -340,6 +358,35 @@ public final class SurfaceReconstruction {
             return new Framed(new Result(mesh, field, h0, noise, n0 - n, estimated, samples.size(), solved.iterations(), secs), seam);
         }
     }
+
+    /**
+     * Normals {@code (S, 3)} for the points {@code p (S, 3)} from the normalised gradient of
+     * {@code field}; a point keeps its {@code previous (S, 3)} normal where the gradient vanishes or
+     * points against it (a field not yet settled there). Allocates the result and {@code S} values.
+     */
+    static float[] gradientNormals(NksField field, float[] p, float[] previous, CpuDevice device) {
+        int ns = p.length / 3;
+        float[] values = new float[ns];
+        float[] gn = new float[3 * ns];
+        field.evaluate(p, values, gn, device);
+        for (int i = 0; i < ns; i++) {
+            double gx = gn[3 * i], gy = gn[3 * i + 1], gz = gn[3 * i + 2];
+            double len = Math.sqrt(gx * gx + gy * gy + gz * gz);
+            if (len > 0 && gx * previous[3 * i] + gy * previous[3 * i + 1] + gz * previous[3 * i + 2] > 0) {
+                gn[3 * i] = (float) (gx / len);
+                gn[3 * i + 1] = (float) (gy / len);
+                gn[3 * i + 2] = (float) (gz / len);
+            } else {
+                System.arraycopy(previous, 3 * i, gn, 3 * i, 3);
+            }
+        }
+        return gn;
+    }
+
+    /** Most normal refits ({@link Options#normalRefits}). */
+    public static final int MAX_REFITS = 4;
+    /** Default normal refits. */
+    public static final int DEFAULT_REFITS = 2;
 
     /** A field at lattice points: {@code g (M, 3)} integer lattice coordinates, values into {@code out (M)}. */
     @FunctionalInterface
