@@ -49,7 +49,7 @@ public final class ReconBench {
                 SurfaceReconstruction.Options o = SurfaceReconstruction.Options.defaults()
                         .withDetail(Double.parseDouble(System.getProperty("kf.detail", "0.5")))
                         .withMeshSubdivision(Integer.getInteger("kf.subdivision", 0))
-                        .withNormalRefits(Integer.getInteger("kf.refits", SurfaceReconstruction.DEFAULT_REFITS));
+                        .withNormalRefits(Integer.getInteger("kf.refits", SurfaceReconstruction.AUTO_REFITS));
                 if (System.getProperty("kf.valueWeight") != null) {
                     o = o.withSolver(o.solver().withValueWeight(Double.parseDouble(System.getProperty("kf.valueWeight"))));
                 }

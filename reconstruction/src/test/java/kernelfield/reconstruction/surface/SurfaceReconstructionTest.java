@@ -299,13 +299,15 @@ class SurfaceReconstructionTest {
         assumeTrue(Files.exists(f), "shared data not present: " + f + " (bunny test skipped)");
         TriangleMesh gt = MeshIO.read(f);
         PointCloud pc = SurfaceSampler.sample(gt, 30000, 9, 0).withNormals(null);
-        assertEquals(SurfaceReconstruction.DEFAULT_REFITS, OPT.normalRefits());
+        assertEquals(SurfaceReconstruction.AUTO_REFITS, OPT.normalRefits());
+        assertEquals(2, SurfaceReconstruction.chooseRefits(30000));
+        assertEquals(1, SurfaceReconstruction.chooseRefits(1_000_000));
         double with = meanDistanceTo(SurfaceReconstruction.reconstruct(pc, OPT, null).mesh(), gt);
         double without = meanDistanceTo(SurfaceReconstruction.reconstruct(pc, OPT.withNormalRefits(0), null).mesh(), gt);
         // measured 1.51e-4 vs 2.48e-4 of the diagonal
         assertTrue(with < 0.8 * without, "mean distance to the bunny: refitted " + with + " vs PCA normals " + without);
         assertThrows(IllegalArgumentException.class, () -> OPT.withNormalRefits(SurfaceReconstruction.MAX_REFITS + 1));
-        assertThrows(IllegalArgumentException.class, () -> OPT.withNormalRefits(-1));
+        assertThrows(IllegalArgumentException.class, () -> OPT.withNormalRefits(-2));
     }
 
     /** Mean exact distance from 50k area-uniform samples of {@code m} to {@code ref}, over ref's diagonal. */
