@@ -91,8 +91,10 @@ public final class TiledReconstruction {
         }
         double[] stats = SurfaceReconstruction.spacingAndNoise(sub, KdTree.build(sub));
         double diag = Math.sqrt((hi[0] - lo[0]) * (hi[0] - lo[0]) + (hi[1] - lo[1]) * (hi[1] - lo[1]) + (hi[2] - lo[2]) * (hi[2] - lo[2]));
+        // the dense rule even for few points: the sparse one (finer voxels, larger value weight) is for untiled runs
         double h0 = options.voxelSize() > 0 ? options.voxelSize()
-                : SurfaceReconstruction.chooseVoxelSize(stats[0], stats[1], diag, options.detail(), finite);
+                : SurfaceReconstruction.chooseVoxelSize(stats[0], stats[1], diag, options.detail(),
+                        Math.max(finite, SurfaceReconstruction.SPARSE_POINTS));
         int vpt;
         if (tileSize > 0) {
             vpt = (int) Math.max(8, Math.round(tileSize / h0));

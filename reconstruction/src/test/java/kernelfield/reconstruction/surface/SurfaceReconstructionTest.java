@@ -241,4 +241,83 @@ class SurfaceReconstructionTest {
         assertTrue(auto.mesh().triangleCount() > 1.5 * two.mesh().triangleCount(),
                 auto.mesh().triangleCount() + " triangles vs " + two.mesh().triangleCount() + " with 2 cells per voxel");
     }
+
+    @Test
+    void sparseCloudsGetFinerVoxelsAndALargerValueWeight() {
+        assertEquals(1.5, SurfaceReconstruction.densityFactor(SurfaceReconstruction.SPARSE_POINTS), 1e-12);
+        assertEquals(1.5, SurfaceReconstruction.densityFactor(1_000_000), 1e-12);
+        assertEquals(4.0, SurfaceReconstruction.sparseValueWeight(4.0, 100_000), 1e-12, "dense clouds keep their weight");
+        assertEquals(4.0 * 6.25, SurfaceReconstruction.sparseValueWeight(4.0, 1), 0.01, "at most 6.25 times");
+        double prev = Double.MAX_VALUE;
+        for (int n = 1000; n <= 20000; n += 1000) {
+            double w = SurfaceReconstruction.sparseValueWeight(4.0, n);
+            assertTrue(w < prev, "decreasing with the point count at " + n);
+            prev = w;
+        }
+        // tiled runs keep the dense rule: the voxel of a tiled plan on few points is that of 20k points
+        PointCloud small = sphere(5000, 0.5, 21);
+        Tile.Grid grid = TiledReconstruction.plan(small, OPT, 0.4);
+        SurfaceReconstruction.Result untiled = SurfaceReconstruction.reconstruct(small, OPT, null);
+        assertTrue(grid.voxelSize() > 1.5 * untiled.voxelSize(), "tiled " + grid.voxelSize() + " vs untiled " + untiled.voxelSize());
+    }
+
+    @Test
+    void sparseKittenWithoutNormalsFitsItsPointsMoreTightlyThanWithTheDenseWeight() {
+        Path f = Path.of("..", "..", "shared", "data", "scans", "kitten.xyz").toAbsolutePath().normalize();
+        assumeTrue(Files.exists(f), "shared data not present: " + f + " (kitten test skipped)");
+        PointCloud kitten;
+        try {
+            kitten = kernelfield.engine.io.PointCloudIO.read(f).withNormals(null);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        // the same voxels, the value weight of the sparse rule (12.9 for 5210 points) against the dense one (4)
+        SurfaceReconstruction.Result sparse = SurfaceReconstruction.reconstruct(kitten, OPT, null);
+        double mult = SurfaceReconstruction.sparseValueWeight(1, kitten.size());
+        assertEquals(3.23, mult, 0.01);
+        SurfaceReconstruction.Options dense = OPT.withVoxelSize(sparse.voxelSize()).withSolver(OPT.solver().withValueWeight(4 / mult));
+        SurfaceReconstruction.Result plain = SurfaceReconstruction.reconstruct(kitten, dense, null);
+        double diag = kitten.bounds().diagonal();
+        double a = meanLevelSetDistance(sparse, kitten) / diag, b = meanLevelSetDistance(plain, kitten) / diag;
+        // measured 0.000194 vs 0.000343 of the diagonal
+        assertTrue(a < 0.7 * b, "points to the zero level set: sparse rule " + a + " vs dense weight " + b);
+    }
+
+    /** Mean first-order distance |f| / |grad f| from the points of {@code pc} to the zero level set of the result's field. */
+    private static double meanLevelSetDistance(SurfaceReconstruction.Result r, PointCloud pc) {
+        int n = pc.size();
+        float[] f = new float[n], g = new float[3 * n];
+        r.field().evaluate(pc.positions(), f, g, kernelfield.engine.compute.CpuDevice.shared());
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.abs(f[i]) / Math.sqrt(g[3 * i] * g[3 * i] + g[3 * i + 1] * g[3 * i + 1] + g[3 * i + 2] * g[3 * i + 2]);
+        return sum / n;
+    }
+
+    @Test
+    void normalRefitsBringABunnyWithoutNormalsCloserToItsSurface() throws Exception {
+        Path f = Path.of("..", "..", "shared", "data", "scans", "bunny00.off").toAbsolutePath().normalize();
+        assumeTrue(Files.exists(f), "shared data not present: " + f + " (bunny test skipped)");
+        TriangleMesh gt = MeshIO.read(f);
+        PointCloud pc = SurfaceSampler.sample(gt, 30000, 9, 0).withNormals(null);
+        assertEquals(SurfaceReconstruction.AUTO_REFITS, OPT.normalRefits());
+        assertEquals(2, SurfaceReconstruction.chooseRefits(30000));
+        assertEquals(1, SurfaceReconstruction.chooseRefits(1_000_000));
+        double with = meanDistanceTo(SurfaceReconstruction.reconstruct(pc, OPT, null).mesh(), gt);
+        double without = meanDistanceTo(SurfaceReconstruction.reconstruct(pc, OPT.withNormalRefits(0), null).mesh(), gt);
+        // measured 1.51e-4 vs 2.48e-4 of the diagonal
+        assertTrue(with < 0.8 * without, "mean distance to the bunny: refitted " + with + " vs PCA normals " + without);
+        assertThrows(IllegalArgumentException.class, () -> OPT.withNormalRefits(SurfaceReconstruction.MAX_REFITS + 1));
+        assertThrows(IllegalArgumentException.class, () -> OPT.withNormalRefits(-2));
+    }
+
+    /** Mean exact distance from 50k area-uniform samples of {@code m} to {@code ref}, over ref's diagonal. */
+    private static double meanDistanceTo(TriangleMesh m, TriangleMesh ref) {
+        kernelfield.engine.geometry.Bvh bvh = kernelfield.engine.geometry.Bvh.build(ref);
+        PointCloud s = SurfaceSampler.sample(m, 50_000, 5);
+        float[] d = new float[s.size()];
+        bvh.closestPoints(s.positions(), d, null, null);
+        double sum = 0;
+        for (float x : d) sum += x;
+        return sum / d.length / ref.bounds().diagonal();
+    }
 }
