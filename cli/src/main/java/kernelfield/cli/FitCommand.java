@@ -13,6 +13,8 @@ import kernelfield.engine.io.Images;
 import kernelfield.engine.io.MeshIO;
 import kernelfield.engine.io.PointCloudIO;
 import kernelfield.engine.optim.ProgressListener;
+import kernelfield.fields.rbf.RbfFieldConfig;
+import kernelfield.fields.rbf.RbfKernel;
 import kernelfield.reconstruction.fit.CloudSdfFit;
 import kernelfield.reconstruction.fit.ImageFit;
 import kernelfield.reconstruction.fit.SdfFit;
@@ -73,6 +75,14 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--lr", defaultValue = "0.005", paramLabel = "LR", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
         double lr;
 
+        @Option(names = "--kernel", defaultValue = "inverse-quadratic", paramLabel = "NAME",
+                description = "Radial profile: gaussian, inverse-quadratic or wendland (compact) (default ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--train-kernels",
+                description = "Train the kernels' positions and shapes too (default: frozen where k-means put them, as NeuRBF).")
+        boolean trainKernels;
+
         @Mixin
         TrainingOptions training;
 
@@ -81,9 +91,12 @@ final class FitCommand implements Callable<Integer> {
             training.checkBudget(budget);
             if (params < 1000) throw new IllegalArgumentException("--params must be at least 1000, got " + params);
             if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+            RbfKernel profile = RbfKernel.parse(kernel);
             FloatImage img = Images.read(photo);
+            RbfFieldConfig cfg = RbfFieldConfig.imageDefaults(img.width(), img.height(), params);
+            cfg = cfg.withKernel(profile, cfg.support()).withTrainKernels(trainKernels);
             ImageFit.Options o = ImageFit.Options.defaults().withBudget(budget, training.steps).withMaxParams(params)
-                    .withTraining(batch, lr).withThreads(training.threads).withSeed(training.seed);
+                    .withTraining(batch, lr).withThreads(training.threads).withSeed(training.seed).withConfig(cfg);
             ImageFit.Result r = ImageFit.fit(img, o);
             Images.writePng(out, r.fitted());
             Path err = errorPath(out);

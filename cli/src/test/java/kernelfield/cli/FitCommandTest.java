@@ -90,4 +90,41 @@ class FitCommandTest {
         assertTrue(r.err().contains("--reference is for point-cloud input"), r.err());
         for (String p : new String[] {"a.ply", "b.ply", "c.ply", "d.ply"}) assertFalse(Files.exists(dir.resolve(p)), p);
     }
+
+    @Test
+    void fitsAnImageWritesTheFitAndItsErrorMapAndRejectsBadInput() throws Exception {
+        kernelfield.engine.data.FloatImage img = new kernelfield.engine.data.FloatImage(32, 24, 3);
+        for (int y = 0; y < 24; y++) {
+            for (int x = 0; x < 32; x++) {
+                img.set(x, y, 0, x / 32f);
+                img.set(x, y, 1, (x / 4 + y / 4) % 2 == 0 ? 0.8f : 0.2f);
+                img.set(x, y, 2, y / 24f);
+            }
+        }
+        Path photo = dir.resolve("photo.png");
+        kernelfield.engine.io.Images.writePng(photo, img);
+        for (String[] variant : new String[][] {{}, {"--kernel", "gaussian", "--train-kernels"}, {"--kernel", "wendland"}}) {
+            Path out = dir.resolve("fit" + variant.length + ".png");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "image", photo.toString(), "-o",
+                    out.toString(), "--steps", "40", "--batch", "256", "--params", "20000", "--threads", "2"));
+            args.addAll(java.util.List.of(variant));
+            CliTest.Run r = CliTest.kf(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("PSNR") && r.out().contains("evaluating"), r.out());
+            double psnr = Double.parseDouble(r.out().replaceAll("(?s).*PSNR ([0-9.]+) dB.*", "$1"));
+            assertTrue(psnr > 18, "PSNR " + psnr + " with " + String.join(" ", variant));
+            assertEquals(32, kernelfield.engine.io.Images.read(out).width());
+            String stem = out.getFileName().toString().replace(".png", "");
+            assertTrue(Files.exists(out.resolveSibling(stem + "-error.png")));
+        }
+        CliTest.Run bad = CliTest.kf("fit", "image", photo.toString(), "-o", dir.resolve("x.png").toString(), "--kernel", "cubic");
+        assertTrue(bad.code() != 0, bad.out());
+        assertTrue(bad.err().contains("unknown RBF kernel 'cubic'"), bad.err());
+        Path corrupt = dir.resolve("corrupt.png");
+        Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        CliTest.Run c = CliTest.kf("fit", "image", corrupt.toString(), "-o", dir.resolve("y.png").toString(), "--steps", "5");
+        assertTrue(c.code() != 0, c.out());
+        assertTrue(c.err().contains("corrupt.png"), c.err());
+        assertFalse(Files.exists(dir.resolve("y.png")));
+    }
 }
