@@ -4,7 +4,7 @@
 # (kf fit sdf) on bunny00 and fandisk, and from point clouds alone (a cloud sampled from bunny00,
 # kitten.xyz). Writes a markdown table.
 #   bench/rbf/run.sh [OUT_DIR]      (BUDGETS="10 30" PHOTOS="astronaut camera coffee" SDF_BUDGETS="15 30 60"
-#                                    CLOUD_BUDGETS="30 60" MESHES="bunny00 fandisk" to change; PHOTOS="" or MESHES="" skips a part)
+#                                    CLOUD_BUDGETS="30 60" MESHES="bunny00 fandisk" to change; PHOTOS="", MESHES="" or CLOUD_BUDGETS="" skips a part)
 # A table, not a test: timings depend on the machine and its load (the load average is recorded).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -101,7 +101,7 @@ for c in bunny00 kitten; do
   if [ "$c" = bunny00 ]; then input="$bunny_cloud"; refargs=(--reference "$scans_dir/bunny00.off"); ref=bunny00.off
   else input="$scans_dir/kitten.xyz"; refargs=(); ref="its points"; fi
   [ -f "$input" ] || continue
-  for b in ${CLOUD_BUDGETS:-30 60}; do
+  for b in ${CLOUD_BUDGETS-30 60}; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     start=$(date +%s.%N)
     out_txt=$("$root/kf" fit sdf "$input" -o "$out/$c-cloud-$b.ply" --time-budget "$b" "${refargs[@]}" 2>&1 || true)
