@@ -46,6 +46,8 @@ public final class RbfField {
     private static final VectorSpecies<Float> SP = VecSin.SP;
     private static final int LANES = SP.length();
     private static final float NORM_EPS = 1e-8f;
+    /** Half-width of the GNF centres' initial cube. */
+    static final float GNF_CENTER_RANGE = 0.3f;
 
     private final RbfFieldConfig config;
     private final RbfBasis basis;
@@ -175,18 +177,24 @@ public final class RbfField {
     }
 
     /**
-     * GNF initialisation: centres uniform in {@code [-1, 1]^F}, all scales {@code sqrt(3 / F)}
-     * (the features start near 0, where {@code ||s (h - mu)||^2} is then about 1: every neuron
-     * responds and passes gradients back to the features), output weights uniform in
-     * {@code +-1/sqrt(J)}, biases 0.
+     * GNF initialisation: centres uniform in {@code [-a, a]^F}, {@code a =} {@value #GNF_CENTER_RANGE},
+     * all scales {@code sqrt(3 / F) / a} (the features start near 0, where {@code ||s (h - mu)||^2}
+     * is then about 1: every neuron responds and passes gradients back to the features), output
+     * weights uniform in {@code +-1/sqrt(J)}, biases 0. Astronaut 512x512, 1,500 steps: J = 64,
+     * a = 1 38.95 dB, 0.3 40.70 dB, 0.1 41.09 dB, 0.03 40.50 dB (scales twice as wide 37.78 dB,
+     * twice as narrow 40.40 dB at a = 1); J = 32, a = 0.3 40.50 dB, 0.2 41.33 dB, 0.1 42.00 dB. A
+     * small a makes the neurons narrow ({@code s ~ 1/a}) and the decoder's steps large against
+     * their width: the 24x20 test image at learning rate 2e-2 reaches 23.3 dB at a = 0.3, 21.2 dB
+     * at 0.2 and 16.7 dB at 0.1, hence 0.3.
      */
     private void initGaussian(SeededRandom rnd) {
         int j = config.neurons(), outs = config.outputs();
         weights[0] = new ParamBlock("decoder.gnf.weight", outs, j, "decoder", true);
         biases[0] = new ParamBlock("decoder.gnf.bias", outs, 1, "decoder", true);
         float[] mu = gnfCenters.value();
-        for (int i = 0; i < mu.length; i++) mu[i] = rnd.nextFloat() * 2f - 1f;
-        java.util.Arrays.fill(gnfLogScales.value(), (float) (0.5 * Math.log(3.0 / featureWidth)));
+        for (int i = 0; i < mu.length; i++) mu[i] = (rnd.nextFloat() * 2f - 1f) * GNF_CENTER_RANGE;
+        double s = Math.sqrt(3.0 / featureWidth) / GNF_CENTER_RANGE;
+        java.util.Arrays.fill(gnfLogScales.value(), (float) Math.log(s));
         float bound = (float) (1 / Math.sqrt(j));
         float[] wv = weights[0].value();
         for (int i = 0; i < wv.length; i++) wv[i] = (rnd.nextFloat() * 2f - 1f) * bound;
