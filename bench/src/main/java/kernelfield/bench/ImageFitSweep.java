@@ -15,7 +15,8 @@ import kernelfield.reconstruction.fit.ImageFit;
  * One image fit with an architecture given on the command line, printing its PSNR curve: for
  * sweeping the RBF image model. Arguments {@code key=value}: photo, budget, steps, params, batch,
  * lr, threads, channels, k, fmin, fmax, grid (comma list), gf, hidden (comma list), dmin, dmax,
- * kernel, support, norm, evals (comma list of seconds).
+ * kernel, support, norm, decoder ({@code mlp} or {@code gnf}), neurons (GNF), evals (comma list of
+ * seconds).
  */
 public final class ImageFitSweep {
     private ImageFitSweep() {
@@ -44,6 +45,9 @@ public final class ImageFitSweep {
             c = c.withKernel(RbfKernel.valueOf(a.get("kernel")), Float.parseFloat(a.getOrDefault("support", "" + c.support())));
         }
         if (a.containsKey("norm")) c = c.withNormalize(Boolean.parseBoolean(a.get("norm")));
+        if (a.getOrDefault("decoder", "mlp").equalsIgnoreCase("gnf")) {
+            c = c.withGaussianDecoder(Integer.parseInt(a.getOrDefault("neurons", "" + RbfFieldConfig.DEFAULT_NEURONS)));
+        }
         ImageFit.Options o = ImageFit.Options.defaults()
                 .withBudget(Double.parseDouble(a.getOrDefault("budget", "30")), Long.parseLong(a.getOrDefault("steps", "0")))
                 .withMaxParams(Long.parseLong(a.getOrDefault("params", "500000")))

@@ -27,10 +27,36 @@ import java.util.Arrays;
  *                       {@code phi_j / (sum_i phi_i + 1e-8)} (NeuRBF's image setting: a partition of
  *                       unity). The field then jumps where the last kernel leaves a point, so keep
  *                       it off where a loss needs smooth gradients (distance fields)
+ * @param decoder        the decoder: {@link Decoder#MLP} ({@code hidden}, {@code decFreqMin},
+ *                       {@code decFreqMax}) or {@link Decoder#GNF} (one layer of {@code neurons}
+ *                       Gaussian neurons in feature space; {@code hidden} and the decoder
+ *                       frequencies are then unused)
+ * @param neurons        Gaussian neurons of the GNF decoder (at least 1 with GNF; kept, unused, with MLP)
  */
 public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
         int channels, float rbfFreqMin, float rbfFreqMax, int[] gridResolutions, int gridFeatures, int[] hidden,
-        float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed, boolean normalize) {
+        float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed, boolean normalize,
+        Decoder decoder, int neurons) {
+
+    /** The decoder of the features. */
+    public enum Decoder {
+        /** A small MLP, the first layer with a sinusoidal residual activation (NeuRBF). */
+        MLP,
+        /** One layer of Gaussian neurons in feature space (GNF, Gaussian RBF networks). */
+        GNF
+    }
+
+    /** Neurons of {@link #withGaussianDecoder(int)} when none are given: 64. */
+    public static final int DEFAULT_NEURONS = 64;
+
+    /** A configuration with the MLP decoder. */
+    public RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
+            int channels, float rbfFreqMin, float rbfFreqMax, int[] gridResolutions, int gridFeatures, int[] hidden,
+            float decFreqMin, float decFreqMax, int outputs, boolean trainKernels, long seed, boolean normalize) {
+        this(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax, gridResolutions,
+                gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize, Decoder.MLP,
+                DEFAULT_NEURONS);
+    }
 
     /** A configuration without normalization. */
     public RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel kernel, float support, int maxNeighbours,
@@ -52,6 +78,8 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
         if (outputs < 1) throw new IllegalArgumentException("outputs " + outputs + " < 1");
         if (gridResolutions.length > 0 && gridFeatures < 1) throw new IllegalArgumentException("grid features " + gridFeatures + " < 1");
         if (channels == 0 && gridResolutions.length == 0) throw new IllegalArgumentException("neither kernels nor a grid");
+        if (decoder == null) throw new IllegalArgumentException("no decoder kind");
+        if (decoder == Decoder.GNF && neurons < 1) throw new IllegalArgumentException("GNF neurons " + neurons + " < 1");
     }
 
     /** {@link #imageDefaults(int, int, long)} at 500,000 parameters. */
@@ -93,6 +121,7 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
     public long fixedParameterCount() {
         long n = gridResolutions.length == 0 ? 0 : GridEncoding.parameterCount(boxLo, boxHi, gridResolutions, gridFeatures);
         int in = featureWidth();
+        if (decoder == Decoder.GNF) return n + kernelfield.fields.rbf.internal.GnfDecoder.parameterCount(in, neurons, outputs);
         for (int h : hidden) {
             n += (long) in * h + h;
             in = h;
@@ -114,42 +143,59 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
 
     public RbfFieldConfig withKernel(RbfKernel k, float newSupport) {
         return new RbfFieldConfig(dim, boxLo, boxHi, k, newSupport, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize, decoder, neurons);
     }
 
     public RbfFieldConfig withTrainKernels(boolean train) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, train, seed, normalize);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, train, seed, normalize, decoder, neurons);
     }
 
     public RbfFieldConfig withChannels(int c, float freqMin, float freqMax, int neighbours) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, neighbours, c, freqMin, freqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize, decoder, neurons);
     }
 
     public RbfFieldConfig withGrid(int[] resolutions, int features) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                resolutions, features, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize);
+                resolutions, features, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize, decoder, neurons);
     }
 
     public RbfFieldConfig withDecoder(int[] hiddenWidths, float freqMin, float freqMax) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hiddenWidths, freqMin, freqMax, outputs, trainKernels, seed, normalize);
+                gridResolutions, gridFeatures, hiddenWidths, freqMin, freqMax, outputs, trainKernels, seed, normalize, decoder, neurons);
+    }
+
+    /**
+     * The same architecture with the GNF decoder of {@code j} Gaussian neurons (the MLP's hidden
+     * widths and frequencies are kept for {@link #withMlpDecoder()}).
+     */
+    public RbfFieldConfig withGaussianDecoder(int j) {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize,
+                Decoder.GNF, j);
+    }
+
+    /** The same architecture with the MLP decoder (its hidden widths and frequencies as they are). */
+    public RbfFieldConfig withMlpDecoder() {
+        return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, normalize,
+                Decoder.MLP, neurons);
     }
 
     public RbfFieldConfig withNormalize(boolean n) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, n);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, seed, n, decoder, neurons);
     }
 
     public RbfFieldConfig withOutputs(int n) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, n, trainKernels, seed, normalize);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, n, trainKernels, seed, normalize, decoder, neurons);
     }
 
     public RbfFieldConfig withSeed(long s) {
         return new RbfFieldConfig(dim, boxLo, boxHi, kernel, support, maxNeighbours, channels, rbfFreqMin, rbfFreqMax,
-                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, s, normalize);
+                gridResolutions, gridFeatures, hidden, decFreqMin, decFreqMax, outputs, trainKernels, s, normalize, decoder, neurons);
     }
 
     @Override
@@ -157,7 +203,8 @@ public record RbfFieldConfig(int dim, float[] boxLo, float[] boxHi, RbfKernel ke
         return "RbfFieldConfig[dim=" + dim + ", kernel=" + kernel + ", support=" + support + ", k=" + maxNeighbours
                 + ", channels=" + channels + ", rbfFreq=" + rbfFreqMin + ".." + rbfFreqMax + ", grid="
                 + Arrays.toString(gridResolutions) + "x" + gridFeatures + ", hidden=" + Arrays.toString(hidden)
-                + ", decFreq=" + decFreqMin + ".." + decFreqMax + ", outputs=" + outputs + ", trainKernels="
+                + ", decFreq=" + decFreqMin + ".." + decFreqMax + ", decoder=" + decoder
+                + (decoder == Decoder.GNF ? "(" + neurons + ")" : "") + ", outputs=" + outputs + ", trainKernels="
                 + trainKernels + ", normalize=" + normalize + "]";
     }
 }

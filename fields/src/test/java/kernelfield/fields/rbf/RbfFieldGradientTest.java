@@ -33,6 +33,11 @@ class RbfFieldGradientTest {
 
     /** A negative {@code dim} means the same dimension with normalized kernel values. */
     static RbfField makeField(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder, long seed) {
+        return makeField(dimArg, kernel, composed, sineDecoder, seed, 0);
+    }
+
+    /** As {@link #makeField(int, RbfKernel, boolean, boolean, long)}; {@code gnfNeurons > 0}: the GNF decoder. */
+    static RbfField makeField(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder, long seed, int gnfNeurons) {
         int dim = Math.abs(dimArg);
         Random r = new Random(seed);
         int k = 40;
@@ -55,6 +60,7 @@ class RbfFieldGradientTest {
         // 19 channels: exercises vector lanes and the scalar tail; hidden 20 likewise
         RbfFieldConfig cfg = new RbfFieldConfig(dim, lo, hi, kernel, 4f, 64, 19, 0.5f, composed ? 12f : 0f,
                 new int[] {3, 5}, 3, new int[] {20, 17}, 1f, sineDecoder ? 6f : 0f, 2, true, seed, dimArg < 0);
+        if (gnfNeurons > 0) cfg = cfg.withGaussianDecoder(gnfNeurons);
         RbfField f = new RbfField(cfg, centers, shapes);
         // features and grid away from their tiny initial values so every path carries signal
         for (ParamBlock b : f.params().blocks()) {
@@ -70,8 +76,11 @@ class RbfFieldGradientTest {
     @ParameterizedTest
     @MethodSource("cases")
     void forwardMatchesFloat64Twin(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder) {
-        RbfField f = makeField(dimArg, kernel, composed, sineDecoder, 7);
-        int dim = Math.abs(dimArg);
+        assertForwardMatchesTwin(makeField(dimArg, kernel, composed, sineDecoder, 7), Math.abs(dimArg));
+    }
+
+    /** 37 points' outputs against {@link RbfReference}; most points reached by kernels. */
+    static void assertForwardMatchesTwin(RbfField f, int dim) {
         int n = 37;
         float[] pts = points(n, dim, 11);
         RbfField.Workspace ws = f.workspace(n);
@@ -92,8 +101,11 @@ class RbfFieldGradientTest {
     @ParameterizedTest
     @MethodSource("cases")
     void gradientsMatchFiniteDifferences(int dimArg, RbfKernel kernel, boolean composed, boolean sineDecoder) {
-        RbfField f = makeField(dimArg, kernel, composed, sineDecoder, 3);
-        int dim = Math.abs(dimArg);
+        assertGradientsMatchFiniteDifferences(makeField(dimArg, kernel, composed, sineDecoder, 3), Math.abs(dimArg));
+    }
+
+    /** Every block's gradient (24 entries each) and the point gradients of 9 points against the twin. */
+    static void assertGradientsMatchFiniteDifferences(RbfField f, int dim) {
         int n = 9;
         float[] pts = points(n, dim, 5);
         float[] dOut = new float[n * 2];
@@ -185,7 +197,7 @@ class RbfFieldGradientTest {
     }
 
     /** Central difference of L = sum dOut * out, in float64 through the twin. */
-    private static double numeric(RbfField f, float[] pts, int n, int dim, float[] dOut, Getter get, Setter set) {
+    static double numeric(RbfField f, float[] pts, int n, int dim, float[] dOut, Getter get, Setter set) {
         float v0 = get.get();
         double h = Math.max(STEP * Math.abs(v0), STEP);
         float vp = (float) (v0 + h), vm = (float) (v0 - h);

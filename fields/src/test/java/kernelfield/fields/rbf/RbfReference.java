@@ -95,6 +95,7 @@ final class RbfReference {
                 }
             }
         }
+        if (cfg.decoder() == RbfFieldConfig.Decoder.GNF) return gnf(f, feat);
         FusedMlp mlp = f.decoder();
         double[] h = feat;
         for (int l = 0; l < mlp.layers(); l++) {
@@ -114,6 +115,28 @@ final class RbfReference {
             h = z;
         }
         return h;
+    }
+
+    /** {@code y_c = b_c + sum_j w_{c,j} exp(-sum_i (exp(l_{j,i}) (h_i - mu_{j,i}))^2)} in float64. */
+    static double[] gnf(RbfField f, double[] h) {
+        int fw = h.length;
+        int j = f.config().neurons(), outs = f.config().outputs();
+        float[] mu = f.params().get("decoder.gnf.centers").value();
+        float[] ls = f.params().get("decoder.gnf.log_scales").value();
+        float[] w = f.params().get("decoder.gnf.weight").value();
+        float[] b = f.params().get("decoder.gnf.bias").value();
+        double[] y = new double[outs];
+        for (int c = 0; c < outs; c++) y[c] = b[c];
+        for (int n = 0; n < j; n++) {
+            double e = 0;
+            for (int i = 0; i < fw; i++) {
+                double t = Math.exp(ls[n * fw + i]) * (h[i] - mu[n * fw + i]);
+                e += t * t;
+            }
+            double g = Math.exp(-e);
+            for (int c = 0; c < outs; c++) y[c] += w[c * j + n] * g;
+        }
+        return y;
     }
 
     /** Interpolation weights in double for the corners chosen by the float code (same cell). */

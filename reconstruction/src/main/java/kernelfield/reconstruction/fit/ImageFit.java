@@ -143,7 +143,7 @@ public final class ImageFit {
             RbfFieldConfig cfg = new RbfFieldConfig(2, base.boxLo(), base.boxHi(), base.kernel(), base.support(),
                     base.maxNeighbours(), base.channels(), base.rbfFreqMin(), base.rbfFreqMax(), base.gridResolutions(),
                     base.gridFeatures(), base.hidden(), base.decFreqMin(), base.decFreqMax(), ch, base.trainKernels(),
-                    o.seed(), base.normalize());
+                    o.seed(), base.normalize(), base.decoder(), base.neurons());
             int k = Math.min(cfg.kernelsFor(o.maxParams()), n / 2);
             float[] coords = pixelCentres(w, h, s);
             float[] weights = sobelMagnitude(img);

@@ -59,6 +59,36 @@ class ImageFitTest {
         }
     }
 
+    /** {@link #small} with the GNF decoder of 24 Gaussian neurons. */
+    static ImageFit.Options smallGnf(int threads) {
+        ImageFit.Options o = small(threads);
+        return o.withConfig(o.config().withGaussianDecoder(24));
+    }
+
+    @Test
+    void fitsASyntheticImageWithTheGnfDecoder() {
+        FloatImage img = synthetic(24, 20);
+        ImageFit.Result r = ImageFit.fit(img, smallGnf(2));
+        assertEquals(60, r.steps());
+        assertEquals(RbfFieldConfig.Decoder.GNF, r.field().config().decoder());
+        assertTrue(r.field().params().get("decoder.gnf.centers") != null);
+        assertTrue(r.parameters() <= 2600, "parameters " + r.parameters());
+        // the mean colour alone gives about 12 dB here
+        assertTrue(r.psnr() > 22, "PSNR " + r.psnr());
+        assertEquals(Psnr.psnr(r.fitted(), img), r.psnr(), 1e-9);
+    }
+
+    @Test
+    void gnfBitIdenticalForOneAndTwoThreads() {
+        FloatImage img = synthetic(24, 20);
+        ImageFit.Result a = ImageFit.fit(img, smallGnf(1).withBudget(0, 15));
+        ImageFit.Result b = ImageFit.fit(img, smallGnf(2).withBudget(0, 15));
+        assertArrayEquals(a.fitted().data(), b.fitted().data());
+        for (var block : a.field().params().blocks()) {
+            assertArrayEquals(block.value(), b.field().params().get(block.name()).value(), block.name());
+        }
+    }
+
     @Test
     void sobelIsZeroOnFlatImagesAndPositiveOnEdges() {
         FloatImage flat = new FloatImage(8, 8, 3);
