@@ -83,18 +83,30 @@ final class FitCommand implements Callable<Integer> {
                 description = "Train the kernels' positions and shapes too (default: frozen where k-means put them, as NeuRBF).")
         boolean trainKernels;
 
+        @Option(names = "--decoder", defaultValue = "mlp", paramLabel = "KIND",
+                description = "Decoder: mlp (64-64, sinusoidal first layer) or gnf (one layer of Gaussian neurons in feature space) (default ${DEFAULT-VALUE}).")
+        String decoder;
+
+        @Option(names = "--neurons", defaultValue = "64", paramLabel = "J", description = "Gaussian neurons of the gnf decoder (default ${DEFAULT-VALUE}).")
+        int neurons;
+
         @Mixin
         TrainingOptions training;
 
         @Override
         public Integer call() throws Exception {
             training.checkBudget(budget);
+            if (!decoder.equals("mlp") && !decoder.equals("gnf")) {
+                throw new IllegalArgumentException("unknown decoder '" + decoder + "' (expected mlp or gnf)");
+            }
+            if (neurons < 1) throw new IllegalArgumentException("--neurons must be at least 1, got " + neurons);
             if (params < 1000) throw new IllegalArgumentException("--params must be at least 1000, got " + params);
             if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
             RbfKernel profile = RbfKernel.parse(kernel);
             FloatImage img = Images.read(photo);
             RbfFieldConfig cfg = RbfFieldConfig.imageDefaults(img.width(), img.height(), params);
             cfg = cfg.withKernel(profile, cfg.support()).withTrainKernels(trainKernels);
+            if (decoder.equals("gnf")) cfg = cfg.withGaussianDecoder(neurons);
             ImageFit.Options o = ImageFit.Options.defaults().withBudget(budget, training.steps).withMaxParams(params)
                     .withTraining(batch, lr).withThreads(training.threads).withSeed(training.seed).withConfig(cfg);
             ImageFit.Result r = ImageFit.fit(img, o);

@@ -103,10 +103,12 @@ class FitCommandTest {
         }
         Path photo = dir.resolve("photo.png");
         kernelfield.engine.io.Images.writePng(photo, img);
-        for (String[] variant : new String[][] {{}, {"--kernel", "gaussian", "--train-kernels"}, {"--kernel", "wendland"}}) {
-            Path out = dir.resolve("fit" + variant.length + ".png");
+        String[][] variants = {{"--steps", "40"}, {"--steps", "40", "--kernel", "gaussian", "--train-kernels"},
+            {"--steps", "40", "--kernel", "wendland"}, {"--steps", "150", "--decoder", "gnf", "--neurons", "16", "--lr", "0.02"}};
+        for (String[] variant : variants) {
+            Path out = dir.resolve("fit" + String.join("", variant).hashCode() + ".png");
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "image", photo.toString(), "-o",
-                    out.toString(), "--steps", "40", "--batch", "256", "--params", "20000", "--threads", "2"));
+                    out.toString(), "--batch", "256", "--params", "20000", "--threads", "2"));
             args.addAll(java.util.List.of(variant));
             CliTest.Run r = CliTest.kf(args.toArray(String[]::new));
             assertEquals(0, r.code(), r.err());

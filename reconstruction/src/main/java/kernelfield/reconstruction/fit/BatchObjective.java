@@ -186,6 +186,18 @@ abstract class BatchObjective implements Objective {
      * before each step); changes no parameter value.
      */
     final void warmUp(double maxSeconds) {
+        // its rounds depend on timing: they draw with replacement from their own generator and
+        // leave the training order (without replacement) untouched, so training stays reproducible
+        int[] trainingOrder = order;
+        order = null;
+        try {
+            warmUpRounds(maxSeconds);
+        } finally {
+            order = trainingOrder;
+        }
+    }
+
+    private void warmUpRounds(double maxSeconds) {
         SeededRandom r = new SeededRandom(0x5eed);
         long t0 = System.nanoTime();
         int fast = 0;

@@ -127,6 +127,24 @@ class ImageFitTest {
     }
 
     @Test
+    void theWarmUpLeavesTheTrainingOrderAlone() {
+        FloatImage img = synthetic(10, 10);
+        ImageFit.Options o = small(1);
+        int[][] picks = new int[2][];
+        for (int run = 0; run < 2; run++) {
+            kernelfield.fields.rbf.RbfField field = new kernelfield.fields.rbf.RbfField(o.config().withOutputs(3),
+                    new float[] {0.5f, 0.5f}, new float[] {0.1f, 0f, 0.1f});
+            ImageFit.PixelObjective obj = new ImageFit.PixelObjective(field, null, img, ImageFit.pixelCentres(10, 10, 10), 30,
+                    kernelfield.engine.compute.CpuDevice.withThreads(1));
+            obj.drawWithoutReplacement();
+            if (run == 1) obj.warmUp(0.2); // a timing-dependent number of rounds
+            obj.drawPoints(new kernelfield.engine.optim.SeededRandom(9), 30);
+            picks[run] = java.util.Arrays.copyOf(obj.pick, 30);
+        }
+        assertArrayEquals(picks[0], picks[1]);
+    }
+
+    @Test
     void imageDefaultsPutAFineGridOfAboutOneVertexPerPixelOffTheCellCentres() {
         RbfFieldConfig c = RbfFieldConfig.imageDefaults(512, 512, 500_000);
         assertArrayEquals(new int[] {31, 127, 511}, c.gridResolutions());
