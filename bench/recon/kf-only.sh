@@ -3,16 +3,9 @@
 # (input | wall s | peak RSS MB | Chamfer-L1 | F@0.5% | F@1% | NC | watertight | load) on stdout; writes no file.
 #   bench/recon/kf-only.sh [small|full]     (inputs as run.sh; KF_BENCH_ONLY=regexp picks rows)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 size="${1:-small}"
-data="${KF_SHARED_DATA:-$root/../shared/data}"
-work="${KF_BENCH_DIR:-/tmp/kf-recon-bench}"
-cd "$root"
-./mvnw -o -q -B package -DskipTests -pl bench -am >&2
-cp="$root/bench/target/classes:$root/reconstruction/target/classes:$root/fields/target/classes:$root/engine/target/classes:$(cat "$root/bench/target/classpath.txt")"
-java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 jflags="--add-modules=jdk.incubator.vector -Xmx6g"
-mkdir -p "$work"
 "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench prepare "$data" "$work" "$size" >&2
 for f in "$work"/*.ply; do
   case "$f" in *_ref.ply|*_kf.ply|*_poisson*.ply) continue;; esac

@@ -4,17 +4,10 @@
 #   bench/recon/run.sh [small|full]    small: 100k-point samples (default); full: also 1M
 # Needs the shared data (../shared/data) and /usr/bin/python3 with open3d.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 size="${1:-small}"
-data="${KF_SHARED_DATA:-$root/../shared/data}"
-work="${KF_BENCH_DIR:-/tmp/kf-recon-bench}"
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 out="$root/bench/recon/results.md"
-cd "$root"
-./mvnw -o -q -B package -DskipTests -pl bench -am >&2
-cp="$root/bench/target/classes:$root/reconstruction/target/classes:$root/fields/target/classes:$root/engine/target/classes:$(cat "$root/bench/target/classpath.txt" 2>/dev/null || true)"
-java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 jflags="--add-modules=jdk.incubator.vector -Xmx6g"
-mkdir -p "$work"
 "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench prepare "$data" "$work" "$size" >&2
 
 timed() { # prints "seconds<TAB>peakRSS_MB" from the program's last stdout line and /usr/bin/time

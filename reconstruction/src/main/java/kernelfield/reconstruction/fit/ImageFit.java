@@ -23,7 +23,7 @@ import kernelfield.fields.rbf.RbfFieldConfig;
 /**
  * Fits an {@link RbfField} to one image (2D neural field regression, NeuRBF's image task):
  * kernels placed by weighted k-means on the Sobel gradient magnitude, then Adam on the mean
- * squared error of random pixel minibatches, learning rates on a cosine schedule.
+ * squared error of pixel minibatches (drawn without replacement, reshuffled every epoch), learning rates on a cosine schedule.
  *
  * <p>Coordinates are pixel centres {@code ((i + 0.5) / S, (j + 0.5) / S)}, {@code S} the longer
  * side. The time budget covers initialisation and training (not the final evaluation); with a
@@ -140,10 +140,8 @@ public final class ImageFit {
         CpuDevice device = o.threads() > 0 ? CpuDevice.withThreads(o.threads()) : CpuDevice.shared();
         try {
             RbfFieldConfig base = o.config() != null ? o.config() : RbfFieldConfig.imageDefaults(w, h, o.maxParams());
-            RbfFieldConfig cfg = new RbfFieldConfig(2, base.boxLo(), base.boxHi(), base.kernel(), base.support(),
-                    base.maxNeighbours(), base.channels(), base.rbfFreqMin(), base.rbfFreqMax(), base.gridResolutions(),
-                    base.gridFeatures(), base.hidden(), base.decFreqMin(), base.decFreqMax(), ch, base.trainKernels(),
-                    o.seed(), base.normalize(), base.decoder(), base.neurons());
+            if (base.dim() != 2) throw new IllegalArgumentException("an image needs a 2D field, got dim " + base.dim());
+            RbfFieldConfig cfg = base.withOutputs(ch).withSeed(o.seed());
             int k = Math.min(cfg.kernelsFor(o.maxParams()), n / 2);
             float[] coords = pixelCentres(w, h, s);
             float[] weights = sobelMagnitude(img);

@@ -102,16 +102,20 @@ class SurfaceReconstructionTest {
         }
     }
 
-    @Test
-    void bunnyFScoreAboveMeasuredFloor() {
+    /** The shared bunny00 mesh; skips the test clearly when the shared data is absent. */
+    static TriangleMesh sharedBunny() {
         Path f = Path.of("..", "..", "shared", "data", "scans", "bunny00.off").toAbsolutePath().normalize();
         assumeTrue(Files.exists(f), "shared data not present: " + f + " (bunny test skipped)");
-        TriangleMesh gt;
         try {
-            gt = MeshIO.read(f);
+            return MeshIO.read(f);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void bunnyFScoreAboveMeasuredFloor() {
+        TriangleMesh gt = sharedBunny();
         double diag = gt.bounds().diagonal();
         PointCloud pc = SurfaceSampler.sample(gt, 50000, 7, 0.0025 * diag).withNormals(null);
         SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc, OPT, null);
@@ -123,14 +127,7 @@ class SurfaceReconstructionTest {
 
     @Test
     void bunnyWithHalfPercentNoiseHasItsCentroidsDenoised() {
-        Path f = Path.of("..", "..", "shared", "data", "scans", "bunny00.off").toAbsolutePath().normalize();
-        assumeTrue(Files.exists(f), "shared data not present: " + f + " (bunny test skipped)");
-        TriangleMesh gt;
-        try {
-            gt = MeshIO.read(f);
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        TriangleMesh gt = sharedBunny();
         double diag = gt.bounds().diagonal();
         PointCloud pc = SurfaceSampler.sample(gt, 50000, 9, 0.005 * diag).withNormals(null);
         SurfaceReconstruction.Result r = SurfaceReconstruction.reconstruct(pc, OPT, null);
@@ -295,9 +292,7 @@ class SurfaceReconstructionTest {
 
     @Test
     void normalRefitsBringABunnyWithoutNormalsCloserToItsSurface() throws Exception {
-        Path f = Path.of("..", "..", "shared", "data", "scans", "bunny00.off").toAbsolutePath().normalize();
-        assumeTrue(Files.exists(f), "shared data not present: " + f + " (bunny test skipped)");
-        TriangleMesh gt = MeshIO.read(f);
+        TriangleMesh gt = sharedBunny();
         PointCloud pc = SurfaceSampler.sample(gt, 30000, 9, 0).withNormals(null);
         assertEquals(SurfaceReconstruction.AUTO_REFITS, OPT.normalRefits());
         assertEquals(2, SurfaceReconstruction.chooseRefits(30000));
