@@ -8,6 +8,7 @@ import kernelfield.engine.data.PointCloud;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.geometry.MeshMetrics;
 import kernelfield.engine.geometry.NormalEstimation;
+import kernelfield.engine.image.LineChart;
 import kernelfield.engine.io.FileFormat;
 import kernelfield.engine.io.Images;
 import kernelfield.engine.io.MeshIO;
@@ -90,6 +91,10 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--neurons", defaultValue = "64", paramLabel = "J", description = "Gaussian neurons of the gnf decoder (default ${DEFAULT-VALUE}).")
         int neurons;
 
+        @Option(names = "--curve",
+                description = "Also score the whole image at each tenth of the time budget and write OUT-curve.png (PSNR against time; the scoring counts against the budget).")
+        boolean curve;
+
         @Mixin
         TrainingOptions training;
 
@@ -109,22 +114,34 @@ final class FitCommand implements Callable<Integer> {
             if (decoder.equals("gnf")) cfg = cfg.withGaussianDecoder(neurons);
             ImageFit.Options o = ImageFit.Options.defaults().withBudget(budget, training.steps).withMaxParams(params)
                     .withTraining(batch, lr).withThreads(training.threads).withSeed(training.seed).withConfig(cfg);
+            if (curve && budget > 0) {
+                double[] at = new double[9];
+                for (int i = 0; i < at.length; i++) at[i] = budget * (i + 1) / 10;
+                o = o.withEvalTimes(at);
+            }
             ImageFit.Result r = ImageFit.fit(img, o);
             Images.writePng(out, r.fitted());
-            Path err = errorPath(out);
+            Path err = sibling(out, "-error.png");
             Images.writePng(err, r.errorMap());
             System.out.printf("wrote %s and %s%n", out, err);
+            if (curve) {
+                Path png = sibling(out, "-curve.png");
+                LineChart.writePng(png, photo.getFileName() + ": PSNR against time", "seconds (initialisation included)", "PSNR (dB)",
+                        r.curve());
+                System.out.printf("wrote %s%n", png);
+            }
             System.out.printf("PSNR %.2f dB  SSIM %.4f  parameters %,d (%,d kernels)  steps %d  init %.2f s  train %.2f s  %.0f samples/s training, %.0f evaluating%n",
                     r.psnr(), r.ssim(), r.parameters(), r.kernels(), r.steps(), r.initSeconds(), r.trainSeconds(),
                     r.samplesPerSecond(), r.evalSamplesPerSecond());
             return 0;
         }
 
-        static Path errorPath(Path out) {
+        /** {@code OUT} with its extension replaced by {@code suffix} ({@code fit.png} -> {@code fit-error.png}). */
+        static Path sibling(Path out, String suffix) {
             String name = out.getFileName().toString();
             int dot = name.lastIndexOf('.');
             String stem = dot > 0 ? name.substring(0, dot) : name;
-            return out.resolveSibling(stem + "-error.png");
+            return out.resolveSibling(stem + suffix);
         }
     }
 

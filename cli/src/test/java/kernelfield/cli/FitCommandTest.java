@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +104,7 @@ class FitCommandTest {
         }
         Path photo = dir.resolve("photo.png");
         kernelfield.engine.io.Images.writePng(photo, img);
-        String[][] variants = {{"--steps", "40"}, {"--steps", "40", "--kernel", "gaussian", "--train-kernels"},
+        String[][] variants = {{"--steps", "40", "--curve"}, {"--steps", "40", "--kernel", "gaussian", "--train-kernels"},
             {"--steps", "40", "--kernel", "wendland"}, {"--steps", "150", "--decoder", "gnf", "--neurons", "16", "--lr", "0.02"}};
         for (String[] variant : variants) {
             Path out = dir.resolve("fit" + String.join("", variant).hashCode() + ".png");
@@ -118,6 +119,9 @@ class FitCommandTest {
             assertEquals(32, kernelfield.engine.io.Images.read(out).width());
             String stem = out.getFileName().toString().replace(".png", "");
             assertTrue(Files.exists(out.resolveSibling(stem + "-error.png")));
+            if (List.of(variant).contains("--curve")) {
+                assertEquals(720, javax.imageio.ImageIO.read(out.resolveSibling(stem + "-curve.png").toFile()).getWidth());
+            }
         }
         CliTest.Run bad = CliTest.kf("fit", "image", photo.toString(), "-o", dir.resolve("x.png").toString(), "--kernel", "cubic");
         assertTrue(bad.code() != 0, bad.out());

@@ -97,7 +97,8 @@ class TrainCommandTest {
         assertTrue(m.get("parameters").asLong() > 10_000);
         assertTrue(m.get("mesh").get("triangles").asInt() > 0);
         assertTrue(Files.isRegularFile(out.resolve("test/r_0.png")) && Files.isRegularFile(out.resolve("test/r_1.png")));
-        assertTrue(Files.isRegularFile(out.resolve("mesh.ply")) && Files.isRegularFile(out.resolve("curve.csv")));
+        assertTrue(Files.isRegularFile(out.resolve("mesh.ply")) && Files.isRegularFile(out.resolve("curve.csv"))
+                && Files.isRegularFile(out.resolve("curve.png")));
         assertTrue(Files.readAllLines(out.resolve("log.jsonl")).size() >= 3);
 
         r = CliTest.kf("train", "--method", "rbf", "--data", data.toString(), "-o", out.toString(), "--time-budget", "-1");

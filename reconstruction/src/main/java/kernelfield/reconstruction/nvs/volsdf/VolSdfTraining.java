@@ -74,7 +74,7 @@ import kernelfield.reconstruction.nvs.NvsImages;
  * <p><b>Outputs</b> of {@link #run}: {@code OUT/metrics.json} (test PSNR and SSIM per view and
  * mean, time, steps, parameters, mesh scores), {@code OUT/test/<image>.png}, {@code OUT/mesh.ply}
  * (marching cubes on the SDF; scored against the dataset's {@code mesh.ply} when there is one),
- * {@code OUT/log.jsonl}, {@code OUT/curve.csv} when curve points were asked for.
+ * {@code OUT/log.jsonl}, {@code OUT/curve.csv} and {@code OUT/curve.png} when curve points were asked for.
  */
 public final class VolSdfTraining implements AutoCloseable {
     static final int SLOTS = 2;
@@ -956,6 +956,10 @@ public final class VolSdfTraining implements AutoCloseable {
                     sb.append(String.format(Locale.ROOT, "%.1f,%d,%.3f,%.4f,%.2f%n", c[0], (long) c[1], c[2], c[3], c[4]));
                 }
                 AtomicFiles.write(out.resolve("curve.csv"), os -> os.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                java.util.List<double[]> xy = new java.util.ArrayList<>();
+                for (double[] c : curve) xy.add(new double[] {c[0], c[2]});
+                kernelfield.engine.image.LineChart.writePng(out.resolve("curve.png"), "test PSNR against training time",
+                        "training seconds", "test PSNR (dB)", xy);
             }
             return new Result(test, t.step(), trainSeconds, reason, t.model.parameterCount(), t.model.beta(),
                     mesh.vertexCount(), ms, curve);
