@@ -21,7 +21,7 @@ import kernelfield.reconstruction.surface.TiledReconstruction;
  * <ul>
  *   <li>{@code prepare DATA OUT}: writes the inputs ({@code OUT/<case>.ply}) and references;</li>
  *   <li>{@code run IN OUT}: reconstructs with the default options and prints the wall seconds (scratch
- *       overrides: {@code -Dkf.detail}, {@code -Dkf.subdivision}, {@code -Dkf.refits}, {@code -Dkf.valueWeight}, {@code -Dkf.tileSize});</li>
+ *       overrides: {@code -Dkf.detail}, {@code -Dkf.subdivision}, {@code -Dkf.refits}, {@code -Dkf.valueWeight}, {@code -Dkf.smoothness}, {@code -Dkf.tileSize});</li>
  *   <li>{@code score PRED REF}: prints Chamfer-L1, F@0.5%, F@1%, normal consistency and
  *       watertightness (tab separated). A mesh reference ({@code .off}) is sampled; a point
  *       reference is used as is, with PCA normals when it has none. {@code -Dkf.digits=N} prints F-scores and
@@ -52,6 +52,9 @@ public final class ReconBench {
                         .withNormalRefits(Integer.getInteger("kf.refits", SurfaceReconstruction.AUTO_REFITS));
                 if (System.getProperty("kf.valueWeight") != null) {
                     o = o.withSolver(o.solver().withValueWeight(Double.parseDouble(System.getProperty("kf.valueWeight"))));
+                }
+                if (System.getProperty("kf.smoothness") != null) {
+                    o = o.withSolver(o.solver().withSmoothness(Double.parseDouble(System.getProperty("kf.smoothness"))));
                 }
                 SurfaceReconstruction.Result r = TiledReconstruction.reconstructAuto(pc, o,
                         Double.parseDouble(System.getProperty("kf.tileSize", "0")), null);
