@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end surface reconstruction benchmark: kf (nks) against Open3D screened Poisson at depths
-# 8, 9 and 10 on the same inputs, same machine, same run. Writes bench/recon/results.md.
+# 8, 9 and 10 on the same inputs, same machine, same run. Writes the table to OUT (default
+# bench/recon/out/run-<UTC time>.md; bench/recon/results.md keeps the runs worth keeping, by hand).
 #   bench/recon/run.sh [small|full]    small: 100k-point samples (default); full: also 1M
 # Needs the shared data (../shared/data) and /usr/bin/python3 with open3d.
 set -euo pipefail
 size="${1:-small}"
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-out="$root/bench/recon/results.md"
+out="${OUT:-$root/bench/recon/out/run-$(date -u +%Y%m%dT%H%M%SZ).md}"
+mkdir -p "$(dirname "$out")"
 jflags="--add-modules=jdk.incubator.vector -Xmx6g"
 "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench prepare "$data" "$work" "$size" >&2
 
