@@ -73,19 +73,24 @@ scans_dir="${SCANS_DIR:-$root/../shared/data/scans}"
   echo "| mesh | budget s | IoU | Chamfer-L1 | F@0.5% | F@1% | normal consistency | steps | wall s (incl. extraction) |"
   echo "|---|---|---|---|---|---|---|---|---|"
 } >> "$table"
+# "IoU | Chamfer-L1 | F@0.5% | F@1% | normal consistency | steps" from the output of kf fit sdf ("-" for no IoU)
+sdf_scores() {
+  local iou cd1 f05 f1 nc st
+  iou=$(sed -n 's/^IoU \([0-9.]*\).*/\1/p' <<<"$1")
+  cd1=$(sed -n 's/.*Chamfer-L1 \([0-9.]*\).*/\1/p' <<<"$1")
+  f05=$(sed -n 's/.*F-score@0.5% \([0-9.]*\).*/\1/p' <<<"$1")
+  f1=$(sed -n 's/.*F-score@1% \([0-9.]*\).*/\1/p' <<<"$1")
+  nc=$(sed -n 's/.*normal consistency \([0-9.]*\).*/\1/p' <<<"$1")
+  st=$(sed -n 's/.*steps \([0-9]*\).*/\1/p' <<<"$1")
+  echo "${iou:--} | $cd1 | $f05 | $f1 | $nc | $st"
+}
 for m in ${MESHES-bunny00 fandisk}; do
   for b in ${SDF_BUDGETS:-15 30 60}; do
     [ -f "$scans_dir/$m.off" ] || continue
     start=$(date +%s.%N)
     out_txt=$("$root/kf" fit sdf "$scans_dir/$m.off" -o "$out/$m-$b.ply" --time-budget "$b" 2>&1 || true)
     wall=$(echo "$(date +%s.%N) - $start" | bc)
-    iou=$(sed -n 's/^IoU \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    cd1=$(sed -n 's/.*Chamfer-L1 \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    f05=$(sed -n 's/.*F-score@0.5% \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    f1=$(sed -n 's/.*F-score@1% \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    nc=$(sed -n 's/.*normal consistency \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    st=$(sed -n 's/.*steps \([0-9]*\).*/\1/p' <<<"$out_txt")
-    echo "| $m | $b | $iou | $cd1 | $f05 | $f1 | $nc | $st | $(printf %.1f "$wall") |" >> "$table"
+    echo "| $m | $b | $(sdf_scores "$out_txt") | $(printf %.1f "$wall") |" >> "$table"
   done
 done
 # SDF from point clouds alone (kf fit sdf CLOUD): an oriented cloud sampled from bunny00 (scored
@@ -107,13 +112,7 @@ for c in bunny00 kitten; do
     out_txt=$("$root/kf" fit sdf "$input" -o "$out/$c-cloud-$b.ply" --time-budget "$b" "${refargs[@]}" 2>&1 || true)
     wall=$(echo "$(date +%s.%N) - $start" | bc)
     npts=$(sed -n 's/^read .*: \([0-9,]*\) points.*/\1/p' <<<"$out_txt")
-    iou=$(sed -n 's/^IoU \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    cd1=$(sed -n 's/.*Chamfer-L1 \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    f05=$(sed -n 's/.*F-score@0.5% \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    f1=$(sed -n 's/.*F-score@1% \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    nc=$(sed -n 's/.*normal consistency \([0-9.]*\).*/\1/p' <<<"$out_txt")
-    st=$(sed -n 's/.*steps \([0-9]*\).*/\1/p' <<<"$out_txt")
-    echo "| $c | $npts | $b | $ref | ${iou:--} | $cd1 | $f05 | $f1 | $nc | $st | $(printf %.1f "$wall") | $load |" >> "$table"
+    echo "| $c | $npts | $b | $ref | $(sdf_scores "$out_txt") | $(printf %.1f "$wall") | $load |" >> "$table"
   done
 done
 cat "$table"

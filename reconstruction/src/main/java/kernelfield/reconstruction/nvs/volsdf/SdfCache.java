@@ -230,14 +230,7 @@ final class SdfCache {
         float w = Math.clamp((z - lo) * inv - 0.5f, 0f, n - 1.001f);
         int i = (int) u, j = (int) v, k = (int) w;
         float fu = u - i, fv = v - j, fw = w - k;
-        int b = (k * n + j) * n + i;
-        float c00 = values[b] + (values[b + 1] - values[b]) * fu;
-        float c10 = values[b + n] + (values[b + n + 1] - values[b + n]) * fu;
-        float c01 = values[b + n * n] + (values[b + n * n + 1] - values[b + n * n]) * fu;
-        float c11 = values[b + n * n + n] + (values[b + n * n + n + 1] - values[b + n * n + n]) * fu;
-        float c0 = c00 + (c10 - c00) * fv;
-        float c1 = c01 + (c11 - c01) * fv;
-        return c0 + (c1 - c0) * fw;
+        return trilinear(values, n, (k * n + j) * n + i, fu, fv, fw);
     }
 
     /** The cached SDF at a point, trilinear (clamped to the lattice). */
@@ -248,11 +241,15 @@ final class SdfCache {
         int k = Math.clamp((int) Math.floor(w), 0, n - 1);
         float fu = u - i, fv = v - j, fw = w - k;
         int m = n + 1;
-        int b = (k * m + j) * m + i;
-        float c00 = sdf[b] + (sdf[b + 1] - sdf[b]) * fu;
-        float c10 = sdf[b + m] + (sdf[b + m + 1] - sdf[b + m]) * fu;
-        float c01 = sdf[b + m * m] + (sdf[b + m * m + 1] - sdf[b + m * m]) * fu;
-        float c11 = sdf[b + m * m + m] + (sdf[b + m * m + m + 1] - sdf[b + m * m + m]) * fu;
+        return trilinear(sdf, m, (k * m + j) * m + i, fu, fv, fw);
+    }
+
+    /** Trilinear blend of the 8 values of a cubic lattice {@code a} (side {@code m}) whose lowest corner is {@code b}. */
+    private static float trilinear(float[] a, int m, int b, float fu, float fv, float fw) {
+        float c00 = a[b] + (a[b + 1] - a[b]) * fu;
+        float c10 = a[b + m] + (a[b + m + 1] - a[b + m]) * fu;
+        float c01 = a[b + m * m] + (a[b + m * m + 1] - a[b + m * m]) * fu;
+        float c11 = a[b + m * m + m] + (a[b + m * m + m + 1] - a[b + m * m + m]) * fu;
         float c0 = c00 + (c10 - c00) * fv;
         float c1 = c01 + (c11 - c01) * fv;
         return c0 + (c1 - c0) * fw;
