@@ -11,8 +11,12 @@ import kernelfield.engine.data.TriangleMesh;
  * <p>Faces are drawn by stratified sampling of the cumulative area: sample stratum {@code i} of
  * {@code n} takes the face at cumulative area {@code (i + r_i) / n * A} (binary search, {@code r_i}
  * uniform in [0, 1)), so each face gets its expected count {@code n * area_f / A} up to one sample
- * at each end, as with Open3D's {@code sample_points_uniformly}; this lowers the variance of metrics
- * computed on the samples. Then a point uniformly inside the face ({@code a = 1 - sqrt(r1)}, {@code b = sqrt(r1)(1 - r2)},
+ * at each end; this lowers the variance of metrics computed on the samples. The area accumulates
+ * over the faces in the Morton order of their centroids ({@link #spatialOrder}), so the strata are
+ * spread evenly over the surface whatever order the triangles are stored in: the samples, and any
+ * metric on them, are a function of the surface, and two meshes of one surface with their triangles
+ * stored in different orders get the same samples. (Accumulating in storage order made the spatial
+ * evenness of the samples, and so a sampled Chamfer distance, depend on the mesher's output order.) Then a point uniformly inside the face ({@code a = 1 - sqrt(r1)}, {@code b = sqrt(r1)(1 - r2)},
  * {@code c = sqrt(r1) r2}). Each sample carries the unit normal of its face (counter-clockwise
  * winding). Optional Gaussian noise of absolute standard deviation {@code sigma} is added to each
  * coordinate (the normals are left as they are).
@@ -65,10 +69,12 @@ public final class SurfaceSampler {
         int f = mesh.triangleCount();
         float[] v = mesh.vertices();
         int[] t = mesh.triangles();
+        // strata run along a space-filling curve, not the file's triangle order
+        int[] faceAt = spatialOrder(mesh);
         double[] cum = new double[f];
         double total = 0;
         for (int i = 0; i < f; i++) {
-            total += mesh.triangleArea(i);
+            total += mesh.triangleArea(faceAt[i]);
             cum[i] = total;
         }
         if (!(total > 0) || !Double.isFinite(total)) {
@@ -89,7 +95,7 @@ public final class SurfaceSampler {
             for (int i = from; i < to; i++) {
                 long base = KdTree.mix(seed * 0x9E3779B97F4A7C15L + i);
                 double u0 = (i + unit(base, 1)) / n, r1 = unit(base, 2), r2 = unit(base, 3);
-                int face = search(cum, Math.min(u0, 1.0) * area);
+                int face = faceAt[search(cum, Math.min(u0, 1.0) * area)];
                 int s = slot[i];
                 int a = 3 * t[3 * face], b = 3 * t[3 * face + 1], c = 3 * t[3 * face + 2];
                 double sr = Math.sqrt(r1);
@@ -120,6 +126,62 @@ public final class SurfaceSampler {
             }
         });
         return new PointCloud(pos, nrm);
+    }
+
+    /**
+     * The faces in the Morton order of their centroids (21 bits per axis over the mesh's bounds),
+     * ties by centroid coordinates, then area, then index: a function of the geometry, not of the
+     * order in which the triangles are stored. Allocates {@code O(F)}.
+     */
+    static int[] spatialOrder(TriangleMesh mesh) {
+        int f = mesh.triangleCount();
+        float[] v = mesh.vertices();
+        int[] t = mesh.triangles();
+        double[] c = new double[3 * f];
+        double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (int i = 0; i < f; i++) {
+            for (int a = 0; a < 3; a++) {
+                double m = ((double) v[3 * t[3 * i] + a] + v[3 * t[3 * i + 1] + a] + v[3 * t[3 * i + 2] + a]) / 3;
+                c[3 * i + a] = m;
+                lo[a] = Math.min(lo[a], m);
+                hi[a] = Math.max(hi[a], m);
+            }
+        }
+        long[] code = new long[f];
+        for (int i = 0; i < f; i++) {
+            long m = 0;
+            for (int a = 0; a < 3; a++) {
+                double span = hi[a] - lo[a];
+                long q = span > 0 ? Math.min(MORTON_CELLS - 1, (long) ((c[3 * i + a] - lo[a]) / span * MORTON_CELLS)) : 0;
+                m |= spread(q) << a;
+            }
+            code[i] = m;
+        }
+        Integer[] order = new Integer[f];
+        for (int i = 0; i < f; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> {
+            int r = Long.compare(code[x], code[y]);
+            for (int a = 0; a < 3 && r == 0; a++) r = Double.compare(c[3 * x + a], c[3 * y + a]);
+            if (r == 0) r = Double.compare(mesh.triangleArea(x), mesh.triangleArea(y));
+            return r != 0 ? r : Integer.compare(x, y);
+        });
+        int[] out = new int[f];
+        for (int i = 0; i < f; i++) out[i] = order[i];
+        return out;
+    }
+
+    private static final long MORTON_CELLS = 1L << 21;
+
+    /** The low 21 bits of {@code x} spread to every third bit. */
+    private static long spread(long x) {
+        x &= 0x1FFFFFL;
+        x = (x | x << 32) & 0x1F00000000FFFFL;
+        x = (x | x << 16) & 0x1F0000FF0000FFL;
+        x = (x | x << 8) & 0x100F00F00F00F00FL;
+        x = (x | x << 4) & 0x10C30C30C30C30C3L;
+        x = (x | x << 2) & 0x1249249249249249L;
+        return x;
     }
 
     /** Uniform in [0, 1) from stream {@code base}, draw {@code j}. */

@@ -14,6 +14,36 @@ import org.junit.jupiter.api.Test;
 class SurfaceSamplerTest {
 
     @Test
+    void samplesDoNotDependOnTheStorageOrder() {
+        // The same sphere with its triangles and vertices stored in a shuffled order.
+        TriangleMesh m = TestMeshes.icosphere(3);
+        int f = m.triangleCount(), nv = m.vertexCount();
+        java.util.Random rnd = new java.util.Random(5);
+        int[] perm = new int[f];
+        int[] vperm = new int[nv];
+        for (int i = 0; i < f; i++) perm[i] = i;
+        for (int i = 0; i < nv; i++) vperm[i] = i;
+        for (int i = f - 1; i > 0; i--) swap(perm, i, rnd.nextInt(i + 1));
+        for (int i = nv - 1; i > 0; i--) swap(vperm, i, rnd.nextInt(i + 1));
+        float[] v = m.vertices(), v2 = new float[v.length];
+        for (int i = 0; i < nv; i++) System.arraycopy(v, 3 * i, v2, 3 * vperm[i], 3);
+        int[] t = m.triangles(), t2 = new int[t.length];
+        for (int i = 0; i < f; i++) {
+            for (int k = 0; k < 3; k++) t2[3 * perm[i] + k] = vperm[t[3 * i + k]];
+        }
+        PointCloud a = SurfaceSampler.sample(m, 5000, 3L);
+        PointCloud b = SurfaceSampler.sample(new TriangleMesh(v2, t2), 5000, 3L);
+        assertArrayEquals(a.positions(), b.positions());
+        assertArrayEquals(a.normals(), b.normals());
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int x = a[i];
+        a[i] = a[j];
+        a[j] = x;
+    }
+
+    @Test
     void samplesPerFaceProportionalToArea() {
         // Three disjoint triangles with areas 1 : 4 : 0 : 9 (one degenerate).
         float[] v = {0, 0, 0, 1, 0, 0, 0, 2, 0,

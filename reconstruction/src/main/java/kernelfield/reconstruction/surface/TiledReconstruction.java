@@ -93,8 +93,7 @@ public final class TiledReconstruction {
         double diag = Math.sqrt((hi[0] - lo[0]) * (hi[0] - lo[0]) + (hi[1] - lo[1]) * (hi[1] - lo[1]) + (hi[2] - lo[2]) * (hi[2] - lo[2]));
         // the dense rule even for few points: the sparse one (finer voxels, larger value weight) is for untiled runs
         double h0 = options.voxelSize() > 0 ? options.voxelSize()
-                : SurfaceReconstruction.chooseVoxelSize(stats[0], stats[1], diag, options.detail(),
-                        Math.max(finite, SurfaceReconstruction.SPARSE_POINTS));
+                : SurfaceReconstruction.chooseTiledVoxelSize(stats[0], stats[1], diag, options.detail());
         int vpt;
         if (tileSize > 0) {
             vpt = (int) Math.max(8, Math.round(tileSize / h0));
