@@ -9,7 +9,6 @@ size="${1:-small}"
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 out="${OUT:-$root/bench/recon/out/run-$(date -u +%Y%m%dT%H%M%SZ).md}"
 mkdir -p "$(dirname "$out")"
-jflags="--add-modules=jdk.incubator.vector -Xmx6g"
 "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench prepare "$data" "$work" "$size" >&2
 
 timed() { # prints "seconds<TAB>peakRSS_MB" from the program's last stdout line and /usr/bin/time
@@ -35,11 +34,11 @@ for f in "$work"/*.ply; do
   name=$(basename "$f" .ply); ref=$(cat "$work/$name.ref")
   if [ -n "${KF_BENCH_ONLY:-}" ] && ! echo "$name" | grep -Eq "$KF_BENCH_ONLY"; then continue; fi
   r=$(timed "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench run "$f" "$work/${name}_kf.ply")
-  s=$("$java" $jflags -cp "$cp" kernelfield.bench.ReconBench score "$work/${name}_kf.ply" "$ref")
+  s=$($score "$work/${name}_kf.ply" "$ref")
   echo "| $name | kf | $(echo "$r" | tr '\t' '|') | $(echo "$s" | sed 's/\t/ | /g') |" >> "$out"
   for d in 8 9 10; do
     r=$(timed /usr/bin/python3 "$root/bench/recon/poisson.py" "$f" "$work/${name}_poisson$d.ply" "$d")
-    s=$("$java" $jflags -cp "$cp" kernelfield.bench.ReconBench score "$work/${name}_poisson$d.ply" "$ref")
+    s=$($score "$work/${name}_poisson$d.ply" "$ref")
     echo "| $name | Poisson d$d | $(echo "$r" | tr '\t' '|') | $(echo "$s" | sed 's/\t/ | /g') |" >> "$out"
   done
   echo "done $name" >&2
