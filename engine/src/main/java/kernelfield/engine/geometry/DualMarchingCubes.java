@@ -3,6 +3,7 @@ package kernelfield.engine.geometry;
 import java.util.Arrays;
 import java.util.Objects;
 
+import kernelfield.engine.compute.CpuDevice;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.geometry.internal.LongIntHashMap;
 import kernelfield.engine.geometry.internal.McCell;
@@ -106,16 +107,24 @@ public final class DualMarchingCubes {
      * @throws IllegalArgumentException for a malformed row, or leaves that overlap
      */
     public static TriangleMesh extract(int[] leaves, LeafField field, double[] origin, double h, float iso) {
+        return extract(leaves, field, origin, h, iso, null);
+    }
+
+    /**
+     * As {@link #extract(int[], LeafField, double[], double, float)}, with the dual cells processed
+     * in parallel on {@code device} (null: sequentially). The output is the same for any device and
+     * thread count.
+     */
+    public static TriangleMesh extract(int[] leaves, LeafField field, double[] origin, double h, float iso, CpuDevice device) {
         Objects.requireNonNull(leaves, "leaves");
         Objects.requireNonNull(field, "field");
         checkFrame(origin, h);
         if (leaves.length % 4 != 0) throw new IllegalArgumentException("leaves has length " + leaves.length + ", not a multiple of 4");
         int n0 = leaves.length / 4;
         if (n0 == 0) return new TriangleMesh(new float[0], new int[0]);
-        // keys (Morton code of the lowest base corner) and levels; distinct leaves have distinct lowest corners
-        LongIntHashMap levelOf = new LongIntHashMap(n0);
+        // keys: Morton code of the lowest base corner; a leaf is the Morton range [key, key + 8^level)
         long[] keys = new long[n0];
-        int nk = 0;
+        boolean sorted = true;
         for (int i = 0; i < n0; i++) {
             int l = leaves[4 * i], x = leaves[4 * i + 1], y = leaves[4 * i + 2], z = leaves[4 * i + 3];
             if (l < 0 || l > MAX_LEVEL) throw new IllegalArgumentException("leaf " + i + ": level " + l + " not in 0.." + MAX_LEVEL);
@@ -123,40 +132,48 @@ public final class DualMarchingCubes {
             if (x < 0 || y < 0 || z < 0 || x >= lim || y >= lim || z >= lim) {
                 throw new IllegalArgumentException("leaf " + i + ": (" + x + ", " + y + ", " + z + ") at level " + l + " outside [0, " + lim + ")");
             }
-            long key = morton(x << l, y << l, z << l);
-            int prev = levelOf.get(key);
-            if (prev >= 0) {
-                if (prev != l) throw new IllegalArgumentException("leaf " + i + " (level " + l + ") overlaps a leaf of level " + prev + " at the same corner");
-                continue;
-            }
-            levelOf.put(key, l);
-            keys[nk++] = key;
+            keys[i] = morton(x << l, y << l, z << l);
+            if (i > 0 && keys[i] <= keys[i - 1]) sorted = false;
         }
-        keys = Arrays.copyOf(keys, nk);
-        Arrays.sort(keys);
-        int n = nk;
-        int[] level = new int[n];
+        int n;
+        int[] level;
+        if (sorted) {
+            n = n0;
+            level = new int[n];
+            for (int i = 0; i < n; i++) level[i] = leaves[4 * i];
+        } else {
+            LongIntHashMap levelOf = new LongIntHashMap(n0);
+            int nk = 0;
+            for (int i = 0; i < n0; i++) {
+                int l = leaves[4 * i];
+                int prev = levelOf.get(keys[i]);
+                if (prev >= 0) {
+                    if (prev != l) throw new IllegalArgumentException("leaf " + i + " (level " + l + ") overlaps a leaf of level " + prev + " at the same corner");
+                    continue;
+                }
+                levelOf.put(keys[i], l);
+                keys[nk++] = keys[i];
+            }
+            keys = Arrays.copyOf(keys, nk);
+            Arrays.sort(keys);
+            n = nk;
+            level = new int[n];
+            for (int i = 0; i < n; i++) level[i] = levelOf.get(keys[i]);
+        }
         int[] cx = new int[n], cy = new int[n], cz = new int[n];
-        LongIntHashMap index = new LongIntHashMap(n);
-        int levelMask = 0;
         for (int i = 0; i < n; i++) {
-            level[i] = levelOf.get(keys[i]);
             cx[i] = demorton(keys[i]);
             cy[i] = demorton(keys[i] >>> 1);
             cz[i] = demorton(keys[i] >>> 2);
-            index.put(keys[i], i);
-            levelMask |= 1 << level[i];
-        }
-        Octree tree = new Octree(index, level, cx, cy, cz, levelMask);
-        // overlap: no leaf may lie inside a larger one
-        for (int i = 0; i < n; i++) {
-            int j = tree.locateAbove(cx[i], cy[i], cz[i], level[i]);
-            if (j >= 0) {
-                throw new IllegalArgumentException("leaf (" + level[i] + ", " + (cx[i] >> level[i]) + ", " + (cy[i] >> level[i]) + ", "
-                        + (cz[i] >> level[i]) + ") lies inside leaf (" + level[j] + ", " + (cx[j] >> level[j]) + ", " + (cy[j] >> level[j]) + ", "
-                        + (cz[j] >> level[j]) + ")");
+            // overlap: consecutive Morton ranges must not intersect
+            if (i > 0 && keys[i - 1] + (1L << 3 * level[i - 1]) > keys[i]) {
+                int j = i - 1;
+                throw new IllegalArgumentException("leaves (" + level[j] + ", " + (cx[j] >> level[j]) + ", " + (cy[j] >> level[j]) + ", "
+                        + (cz[j] >> level[j]) + ") and (" + level[i] + ", " + (cx[i] >> level[i]) + ", " + (cy[i] >> level[i]) + ", "
+                        + (cz[i] >> level[i]) + ") overlap");
             }
         }
+        Octree tree = new Octree(keys, level, cx, cy, cz);
         // values at the centres
         float[] val = new float[n];
         int[] rows = new int[4 * Math.min(n, BATCH)];
@@ -174,28 +191,81 @@ public final class DualMarchingCubes {
             field.evaluate(rows, out);
             System.arraycopy(out, 0, val, lo, m);
         }
-        // dual cells
+        // dual cells, in fixed chunks of leaves; then the chunks' vertices are welded in chunk order
+        int chunks = CpuDevice.chunkCount(n, GRAIN);
+        Part[] parts = new Part[chunks];
+        CpuDevice.ChunkBody body = (c, st, e) -> parts[c] = cells(tree, val, iso, origin, h, st, e);
+        if (device == null) {
+            for (int c = 0; c < chunks; c++) body.run(c, c * GRAIN, Math.min(n, (c + 1) * GRAIN));
+        } else {
+            device.parallelFor(n, GRAIN, body);
+        }
+        return merge(parts, n);
+    }
+
+    /** Leaves per chunk of the dual-cell pass. */
+    private static final int GRAIN = 1 << 14;
+
+    /** One chunk's output: vertices with their dual-edge keys (-1 for a cell's centre vertex), triangles on local ids. */
+    private record Part(float[] verts, long[] keys, int[] tris) {
+    }
+
+    private static Part cells(Octree tree, float[] val, float iso, double[] origin, double h, int st, int e) {
         FloatList verts = new FloatList(1024);
         IntList tris = new IntList(2048);
-        DualEdges edges = new DualEdges(tree, val, iso, verts, origin, h, new LongIntHashMap(Math.max(16, n / 2)));
+        DualEdges edges = new DualEdges(tree, val, iso, verts, origin, h, new LongIntHashMap(Math.max(16, (e - st) / 2)));
         int[] cell = edges.cell;
         float[] v = edges.v;
         int[] scratch = new int[8];
-        for (int i = 0; i < n; i++) {
-            int s = 1 << level[i];
+        int[] lv = tree.level, cx = tree.cx, cy = tree.cy, cz = tree.cz;
+        for (int i = st; i < e; i++) {
+            int s = 1 << lv[i];
+            // which half of its parent cube the leaf is in, per axis: a corner c that stays inside the parent
+            // (no axis with c's bit and the upper half) is the lowest corner of the leaf in P's +++ octant
+            // (leaves inside the parent cube are no larger than this one), or has no cell: skip it
+            int upper = (cx[i] >> lv[i] & 1) | (cy[i] >> lv[i] & 1) << 1 | (cz[i] >> lv[i] & 1) << 2;
             for (int c = 0; c < 8; c++) {
+                if (c != 0 && (c & upper) == 0) continue;
                 int px = cx[i] + (c & 1) * s, py = cy[i] + (c >> 1 & 1) * s, pz = cz[i] + (c >> 2 & 1) * s;
                 if (c != 0) {
-                    int m = tree.locate(px, py, pz);
+                    int m = tree.locate(px, py, pz, i);
                     if (m < 0 || (cx[m] == px && cy[m] == py && cz[m] == pz)) continue; // no cell, or the leaf at P's +++ octant makes it
                 }
-                if (!tree.octants(px, py, pz, cell)) continue;
+                if (!tree.octants(px, py, pz, cell, i)) continue;
                 if (c != 0 && tree.owner(px, py, pz, cell) != i) continue;
                 for (int o = 0; o < 8; o++) v[o] = val[cell[o]];
                 int t = McTables.lookup(v, iso);
                 if (t < 0) continue;
                 McCell.polygonize(t, edges, verts, tris, scratch);
+                edges.padKeys(); // centre vertices (appended by McCell) carry no dual edge
             }
+        }
+        return new Part(verts.toArray(), edges.keys.toArray(), tris.toArray());
+    }
+
+    private static TriangleMesh merge(Part[] parts, int n) {
+        int total = 0, tt = 0;
+        for (Part p : parts) {
+            total += p.keys().length;
+            tt += p.tris().length;
+        }
+        LongIntHashMap global = new LongIntHashMap(Math.max(16, total));
+        FloatList verts = new FloatList(Math.max(16, 3 * total));
+        IntList tris = new IntList(Math.max(16, tt));
+        for (Part p : parts) {
+            long[] k = p.keys();
+            int[] map = new int[k.length];
+            for (int q = 0; q < k.length; q++) {
+                int id = k[q] < 0 ? -1 : global.get(k[q]);
+                if (id < 0) {
+                    id = verts.size() / 3;
+                    verts.add3(p.verts()[3 * q], p.verts()[3 * q + 1], p.verts()[3 * q + 2]);
+                    if (k[q] >= 0) global.put(k[q], id);
+                }
+                map[q] = id;
+            }
+            int[] t = p.tris();
+            for (int q = 0; q < t.length; q += 3) tris.add3(map[t[q]], map[t[q + 1]], map[t[q + 2]]);
         }
         return compact(verts, tris);
     }
@@ -260,49 +330,61 @@ public final class DualMarchingCubes {
         return (int) x;
     }
 
-    /** Leaf lookup by base cell. */
+    /** Leaf lookup by base cell: a search in the sorted Morton ranges of the leaves, from a nearby index. */
     private static final class Octree {
-        final LongIntHashMap index;
+        final long[] keys;
         final int[] level, cx, cy, cz;
-        final int[] levels;
 
-        Octree(LongIntHashMap index, int[] level, int[] cx, int[] cy, int[] cz, int levelMask) {
-            this.index = index;
+        Octree(long[] keys, int[] level, int[] cx, int[] cy, int[] cz) {
+            this.keys = keys;
             this.level = level;
             this.cx = cx;
             this.cy = cy;
             this.cz = cz;
-            levels = new int[Integer.bitCount(levelMask)];
-            int k = 0;
-            for (int l = 0; l <= MAX_LEVEL; l++) if ((levelMask >> l & 1) != 0) levels[k++] = l;
         }
 
-        /** The leaf containing base cell (x, y, z), or -1 (also for a cell outside the lattice). */
-        int locate(int x, int y, int z) {
+        /** The leaf containing base cell (x, y, z), or -1 (also for a cell outside the lattice); {@code hint}: a leaf index nearby. */
+        int locate(int x, int y, int z, int hint) {
             if (x < 0 || y < 0 || z < 0 || x >= AXIS_LIMIT || y >= AXIS_LIMIT || z >= AXIS_LIMIT) return -1;
-            for (int l : levels) {
-                int m = -1 << l;
-                int j = index.get(morton(x & m, y & m, z & m));
-                if (j >= 0 && level[j] == l) return j;
+            long m = morton(x, y, z);
+            long[] k = keys;
+            int n = k.length;
+            // the last leaf with key <= m: gallop from the hint, then bisect
+            int lo, hi; // k[lo] <= m < k[hi] (lo = -1, hi = n as sentinels)
+            if (k[hint] <= m) {
+                lo = hint;
+                int step = 1;
+                hi = hint + 1;
+                while (hi < n && k[hi] <= m) {
+                    lo = hi;
+                    step <<= 1;
+                    hi = hint + step;
+                }
+                if (hi > n) hi = n;
+            } else {
+                hi = hint;
+                int step = 1;
+                lo = hint - 1;
+                while (lo >= 0 && k[lo] > m) {
+                    hi = lo;
+                    step <<= 1;
+                    lo = hint - step;
+                }
+                if (lo < -1) lo = -1;
             }
-            return -1;
-        }
-
-        /** A leaf of level above {@code l} containing base cell (x, y, z), or -1. */
-        int locateAbove(int x, int y, int z, int l0) {
-            for (int l : levels) {
-                if (l <= l0) continue;
-                int m = -1 << l;
-                int j = index.get(morton(x & m, y & m, z & m));
-                if (j >= 0 && level[j] == l) return j;
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                if (k[mid] <= m) lo = mid;
+                else hi = mid;
             }
-            return -1;
+            if (lo < 0) return -1;
+            return m - k[lo] < 1L << 3 * level[lo] ? lo : -1;
         }
 
         /** The leaves of the 8 octants around base point P into {@code cell (8)}; false when one is missing. */
-        boolean octants(int px, int py, int pz, int[] cell) {
+        boolean octants(int px, int py, int pz, int[] cell, int hint) {
             for (int o = 0; o < 8; o++) {
-                int j = locate(px - 1 + (o & 1), py - 1 + (o >> 1 & 1), pz - 1 + (o >> 2 & 1));
+                int j = locate(px - 1 + (o & 1), py - 1 + (o >> 1 & 1), pz - 1 + (o >> 2 & 1), hint);
                 if (j < 0) return false;
                 cell[o] = j;
             }
@@ -323,6 +405,25 @@ public final class DualMarchingCubes {
         }
     }
 
+    /** A growable long array. */
+    private static final class LongList {
+        long[] a = new long[256];
+        int n;
+
+        void add(long v) {
+            if (n == a.length) a = Arrays.copyOf(a, 2 * n);
+            a[n++] = v;
+        }
+
+        int size() {
+            return n;
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
+    }
+
     /** Vertex ids of dual edges, keyed by their pair of leaves. */
     private static final class DualEdges implements McCell.EdgeVertices {
         final Octree tree;
@@ -335,6 +436,7 @@ public final class DualMarchingCubes {
         final long n;
         final int[] cell = new int[8];
         final float[] v = new float[8];
+        final LongList keys = new LongList();
 
         DualEdges(Octree tree, float[] val, float iso, FloatList verts, double[] origin, double h, LongIntHashMap map) {
             this.tree = tree;
@@ -347,6 +449,11 @@ public final class DualMarchingCubes {
             this.n = val.length;
         }
 
+        /** Gives every vertex created so far without a key (a cell's centre vertex) the key -1. */
+        void padKeys() {
+            while (keys.size() < verts.size() / 3) keys.add(-1L);
+        }
+
         @Override
         public int vertex(int e) {
             int c0 = McTables.EDGE_C0[e];
@@ -357,6 +464,7 @@ public final class DualMarchingCubes {
             int id = map.get(key);
             if (id < 0) {
                 id = verts.size() / 3;
+                padKeys();
                 double t = ((double) iso - val[lo]) / ((double) val[hi] - val[lo]);
                 if (!(t >= 0)) t = 0;
                 if (t > 1) t = 1;
@@ -366,6 +474,7 @@ public final class DualMarchingCubes {
                 verts.add3((float) (origin[0] + h * (xl + t * (xh - xl))), (float) (origin[1] + h * (yl + t * (yh - yl))),
                         (float) (origin[2] + h * (zl + t * (zh - zl))));
                 map.put(key, id);
+                keys.add(key);
             }
             return id;
         }
