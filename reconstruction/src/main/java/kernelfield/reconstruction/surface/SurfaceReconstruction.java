@@ -185,6 +185,18 @@ public final class SurfaceReconstruction {
     }
 
     static Framed run(PointCloud cloud, Options options, Progress progress, Frame frame) {
+        return run(cloud, options, progress, frame, false);
+    }
+
+    /**
+     * An untiled run meshed as framed runs are (sparse marching cubes on the uniform lattice of
+     * {@code h0 / meshSubdivision}): the reference of the tiled-versus-untiled comparisons.
+     */
+    static Result reconstructUniform(PointCloud cloud, Options options) {
+        return run(cloud, options, null, null, true).result();
+    }
+
+    private static Framed run(PointCloud cloud, Options options, Progress progress, Frame frame, boolean uniformMesh) {
         Objects.requireNonNull(cloud, "cloud");
         Objects.requireNonNull(options, "options");
         Progress pr = progress == null ? Progress.none() : progress;
@@ -335,7 +347,7 @@ public final class SurfaceReconstruction {
             int sd = sub;
             TiledReconstruction.Seam seam = null;
             TriangleMesh mesh;
-            if (frame == null) {
+            if (frame == null && !uniformMesh) {
                 // untiled: dual marching cubes over the adaptive octree, vertices refined onto the zero set
                 mesh = HierarchyMesher.mesh(field, !options.watertight(), HierarchyMesher.powerOfTwo(sd), HierarchyMesher.FLATNESS,
                         HierarchyMesher.LIPSCHITZ, HierarchyMesher.NEWTON_STEPS, device);
