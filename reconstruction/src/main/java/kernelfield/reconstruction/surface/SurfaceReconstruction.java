@@ -15,6 +15,7 @@ import kernelfield.engine.geometry.SparseMarchingCubes;
 import kernelfield.fields.nks.NksField;
 import kernelfield.fields.nks.NksSolver;
 import kernelfield.fields.nks.VoxelHierarchy;
+import kernelfield.reconstruction.surface.internal.HierarchyMesher;
 import kernelfield.reconstruction.surface.internal.SurfaceCells;
 
 /**
@@ -32,9 +33,22 @@ import kernelfield.reconstruction.surface.internal.SurfaceCells;
  * voxel hierarchy (levels up to about 24 voxels across the bounding box, the coarsest one dense);
  * solve for the coefficients; take the finest voxels (unless {@link Options#watertight}, only the
  * active ones, within one voxel of a sample: the distance mask; otherwise a coarse-to-fine narrow
- * band) and polygonize the cells the zero level set crosses with marching cubes on a lattice of
- * {@code h0 / meshSubdivision} ({@link #chooseSubdivision} by default); give each vertex the normalised gradient of the field as normal
+ * band); mesh the zero level set (below); give each vertex the normalised gradient of the field as normal
  * and, when the input has colours, the colour of its nearest input point.
+ *
+ * <p>Meshing of untiled runs on dense, not denoised clouds ({@link #dualMesh}; {@code internal.HierarchyMesher}): an adaptive octree over the
+ * voxel hierarchy whose finest cells are the marching-cubes cells {@code h0 / sd}
+ * ({@code sd = meshSubdivision}, {@link #chooseSubdivision} by default, rounded up to a power of
+ * two), contoured by dual marching cubes ({@link kernelfield.engine.geometry.DualMarchingCubes}:
+ * crack-free, edge-manifold, closed wherever the zero set closes inside the region). Cells are split
+ * where the zero set may cross them, down to {@code h0 / sd} where the finest level is active and to
+ * the marching-cubes cell of the finest active level elsewhere (the watertight far field); the
+ * region is the distance mask when trimming, the whole coarsest level otherwise. Each vertex then
+ * takes one Newton step onto the zero set (clamped to half a cell). On the clean 1M-point bunny this
+ * lowers the exact mean distance to the true surface from 2.01e-5 to 1.71e-5 of the diagonal (normal
+ * consistency 0.998411 to 0.998417). Sparse or noisy clouds and framed (tiled) runs keep sparse marching cubes on the uniform
+ * lattice of {@code h0 / meshSubdivision} over the candidate finest voxels, which their seams
+ * ({@link Seams}) are built on.
  *
  * <p>Degenerate inputs: no finite point, fewer than 3 distinct points, or points on a line
  * throw {@link IllegalArgumentException}; coplanar points give the planar patch they span (open;
@@ -171,6 +185,18 @@ public final class SurfaceReconstruction {
     }
 
     static Framed run(PointCloud cloud, Options options, Progress progress, Frame frame) {
+        return run(cloud, options, progress, frame, false);
+    }
+
+    /**
+     * An untiled run meshed as framed runs are (sparse marching cubes on the uniform lattice of
+     * {@code h0 / meshSubdivision}): the reference of the tiled-versus-untiled comparisons.
+     */
+    static Result reconstructUniform(PointCloud cloud, Options options) {
+        return run(cloud, options, null, null, true).result();
+    }
+
+    private static Framed run(PointCloud cloud, Options options, Progress progress, Frame frame, boolean uniformMesh) {
         Objects.requireNonNull(cloud, "cloud");
         Objects.requireNonNull(options, "options");
         Progress pr = progress == null ? Progress.none() : progress;
@@ -319,14 +345,21 @@ public final class SurfaceReconstruction {
             long t5 = System.nanoTime();
             pr.report("mesh", 0.8);
             int sd = sub;
-            int[] candidates = SurfaceCells.candidates(field, !options.watertight(), 1.5, device);
             TiledReconstruction.Seam seam = null;
-            if (frame != null) {
-                seam = Seams.capture(frame, field, candidates, sd);
-                candidates = Seams.interior(frame, candidates);
+            TriangleMesh mesh;
+            if (frame == null && !uniformMesh && dualMesh(n, noise, h0)) {
+                // untiled: dual marching cubes over the adaptive octree, vertices refined onto the zero set
+                mesh = HierarchyMesher.mesh(field, !options.watertight(), HierarchyMesher.powerOfTwo(sd), HierarchyMesher.FLATNESS,
+                        HierarchyMesher.LIPSCHITZ, HierarchyMesher.NEWTON_STEPS, device);
+            } else {
+                int[] candidates = SurfaceCells.candidates(field, !options.watertight(), 1.5, device);
+                if (frame != null) {
+                    seam = Seams.capture(frame, field, candidates, sd);
+                    candidates = Seams.interior(frame, candidates);
+                }
+                int[] cells = SurfaceCells.crossed(field::evaluateVoxelLattices, candidates, sd, device);
+                mesh = polygonize(cells, (g, out, d) -> field.evaluateLattice(0, sd, g, out, d), origin, h0 / sd, device);
             }
-            int[] cells = SurfaceCells.crossed(field::evaluateVoxelLattices, candidates, sd, device);
-            TriangleMesh mesh = polygonize(cells, (g, out, d) -> field.evaluateLattice(0, sd, g, out, d), origin, h0 / sd, device);
             secs.put("mesh", (System.nanoTime() - t5) * 1e-9);
             // 7. attributes
             long t6 = System.nanoTime();
@@ -383,6 +416,20 @@ public final class SurfaceReconstruction {
             }
         }
         return gn;
+    }
+
+    /**
+     * Whether an untiled run on {@code points} points meshes with dual marching cubes
+     * ({@code HierarchyMesher}, one Newton step per vertex): for clouds that are neither sparse
+     * ({@link #SPARSE_POINTS}) nor denoised ({@link #denoiseStrength} 0). There the field is accurate
+     * and the mesh gets closer to it (clean 1M-point bunny: exact distance to the true surface 2.01e-5
+     * to 1.71e-5 of the diagonal; raw bun0 scan F@0.5% 0.9116 to 0.9436). On the sparse kitten
+     * (F@0.5% 0.59921 to 0.59845) and the bunny with 0.5% noise (NC 0.98179 to 0.98168), where the
+     * zero set is rougher than the interpolation of the lattice, the uniform marching cubes measured
+     * slightly better and are kept.
+     */
+    static boolean dualMesh(int points, double noise, double h0) {
+        return points >= SPARSE_POINTS && denoiseStrength(noise, h0 / 2) == 0;
     }
 
     /** Most normal refits ({@link Options#normalRefits}). */
