@@ -108,7 +108,7 @@ public final class TiledReconstruction {
         while (levels < 12 && (vpt + 2.0 * halo) / Math.pow(2, levels - 1) > 24) levels++;
         double margin = (1 + 3) * h0 * Math.pow(2, levels - 1) + halo * h0;
         if (extent / h0 > VoxelHierarchy.AXIS_LIMIT / 4.0) throw new IllegalArgumentException("voxel size " + h0 + " too small for the extent " + extent);
-        int sd = options.meshSubdivision() > 0 ? options.meshSubdivision() : SurfaceReconstruction.chooseSubdivision(h0, diag);
+        int sd = options.meshSubdivision() > 0 ? options.meshSubdivision() : SurfaceReconstruction.chooseTiledSubdivision(h0, diag);
         return new Tile.Grid(lo[0] - margin, lo[1] - margin, lo[2] - margin, h0, stats[1], sd, vpt, halo);
     }
 

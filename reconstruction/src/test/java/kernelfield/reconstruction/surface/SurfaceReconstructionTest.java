@@ -226,9 +226,10 @@ class SurfaceReconstructionTest {
 
     @Test
     void automaticSubdivisionKeepsTheLatticeFineAgainstTheDiagonal() {
-        // 1M-point bunny: voxel diag / 256 -> 2; 100k: diag / 136 -> 3; noisy or sparse: capped at 4
-        assertEquals(2, SurfaceReconstruction.chooseSubdivision(1.6 / 256, 1.6));
-        assertEquals(3, SurfaceReconstruction.chooseSubdivision(1.6 / 136, 1.6));
+        // 1M-point bunny: voxel diag / 300 -> 3; 100k: diag / 170 -> 4; noisy or sparse: capped at 4
+        assertEquals(3, SurfaceReconstruction.chooseSubdivision(1.6 / 300, 1.6));
+        assertEquals(2, SurfaceReconstruction.chooseSubdivision(1.6 / 400, 1.6));
+        assertEquals(4, SurfaceReconstruction.chooseSubdivision(1.6 / 170, 1.6));
         assertEquals(4, SurfaceReconstruction.chooseSubdivision(1.6 / 65, 1.6));
         assertEquals(2, SurfaceReconstruction.chooseSubdivision(1e-4, 1.6), "never below 2");
         // the reconstruction uses it: a sphere of 20k points has a voxel of about diagonal / 100
