@@ -217,6 +217,9 @@ public final class KernelFeatures {
     /** Moments per voxel (relative to its centre, in voxel units): area, 3 first, 6 second (xx yy zz xy xz yz), 3 normal sums. */
     private static final int M = 13;
 
+    /** Covariance eigenvalues (in voxel units squared) below which they count as 0. */
+    private static final double TINY = 1e-9;
+
     private static float[] levelDescriptors(VoxelHierarchy hier, NksSolver.Samples samples, int l, double noise, CpuDevice device) {
         VoxelHierarchy.Level level = hier.level(l);
         int nv = level.size();
@@ -289,7 +292,8 @@ public final class KernelFeatures {
                 double cxx = Math.max(0, s[4] / a - mx * mx), cyy = Math.max(0, s[5] / a - my * my), czz = Math.max(0, s[6] / a - mz * mz);
                 double cxy = s[7] / a - mx * my, cxz = s[8] / a - mx * mz, cyz = s[9] / a - my * mz;
                 symmetricEigenvalues(cxx, cyy, czz, cxy, cxz, cyz, ev);
-                double e0 = Math.max(0, ev[0]), tr = Math.max(0, ev[0]) + Math.max(0, ev[1]) + Math.max(0, ev[2]);
+                // spreads under TINY (voxel units squared) are rounding noise of one or two samples: zero
+                double e0 = ev[0] > TINY ? ev[0] : 0, tr = e0 + (ev[1] > TINY ? ev[1] : 0) + (ev[2] > TINY ? ev[2] : 0);
                 double nlen = Math.sqrt(s[10] * s[10] + s[11] * s[11] + s[12] * s[12]) / a;
                 d[o] = (float) Math.sqrt(e0);
                 d[o + 1] = (float) Math.max(0, 1 - nlen);
