@@ -27,7 +27,7 @@ import kernelfield.reconstruction.surface.SurfaceReconstruction;
  * <p>Shapes: random unions and smooth blends of 1 to 3 spheres, rounded boxes, tori and
  * superquadrics (random sizes, positions and rotations) as implicit functions, polygonized by
  * marching cubes on a 96^3 lattice: that mesh is the true surface. Each training case samples it
- * ({@link SurfaceSampler}) at a random density (8k to 30k points) and Gaussian noise (0 to 0.6% of
+ * ({@link SurfaceSampler}) at a random density (6k to 20k points) and Gaussian noise (0 to 0.6% of
  * the diagonal), with or without normals. A case's loss is
  * {@code 1000 d / diag + 20 (1 - NC)}: {@code d} the mean exact distance both ways between the
  * reconstructed and the true mesh (samples of each to the other's closest points), {@code NC} the
@@ -60,7 +60,7 @@ public final class NksFeatureTraining {
 
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
-        int cases = 8, evals = 160;
+        int cases = 6, evals = 100;
         long seed = 7;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -73,14 +73,14 @@ public final class NksFeatureTraining {
             }
         }
         long t0 = System.nanoTime();
-        List<Case> set = cases(cases, seed, 96, 8_000, 30_000);
+        List<Case> set = cases(cases, seed, 96, 6_000, 20_000, 5_000);
         Outcome o = train(set, evals, seed, true);
         double secs = (System.nanoTime() - t0) * 1e-9;
         String header = String.format("""
                 Learned kernel features of the nks solve (KernelFeatures.Model), written by kernelfield.bench.NksFeatureTraining
                 (bench/recon/train-features.sh: --cases %d --evals %d --seed %d), %.0f s on one thread.
                 Trained on %d procedurally generated shapes (unions/blends of spheres, boxes, tori, superquadrics; marching
-                cubes 96^3; 8k..30k samples, noise 0..0.6%% of the diagonal, with and without normals); objective (mean loss
+                cubes 96^3; 6k..20k samples, noise 0..0.6%% of the diagonal, with and without normals); objective (mean loss
                 over the cases relative to features 1) %.5f after %d evaluations of Nelder-Mead.""", cases, evals, seed, secs,
                 cases, o.objective(), o.evaluations());
         String text = o.model().format(header);
@@ -93,9 +93,10 @@ public final class NksFeatureTraining {
 
     /**
      * {@code count} training cases from {@code seed}: a random shape each, polygonized on a
-     * {@code res^3} lattice, sampled at {@code minPoints..maxPoints}. Allocates them.
+     * {@code res^3} lattice, sampled at {@code minPoints..maxPoints}; {@code scoreSamples} samples of
+     * each surface (true and reconstructed) for the loss. Allocates them.
      */
-    static List<Case> cases(int count, long seed, int res, int minPoints, int maxPoints) {
+    static List<Case> cases(int count, long seed, int res, int minPoints, int maxPoints, int scoreSamples) {
         Random r = new Random(seed);
         List<Case> out = new ArrayList<>();
         double[] noises = {0, 0.0015, 0.003, 0.0045, 0.006};
@@ -108,7 +109,7 @@ public final class NksFeatureTraining {
             boolean normals = noise == 0 ? r.nextBoolean() : r.nextInt(3) == 0;
             PointCloud pc = SurfaceSampler.sample(truth, n, r.nextLong(), noise * diag);
             if (!normals) pc = pc.withNormals(null);
-            PointCloud ts = SurfaceSampler.sample(truth, 10_000, r.nextLong(), 0);
+            PointCloud ts = SurfaceSampler.sample(truth, scoreSamples, r.nextLong(), 0);
             out.add(new Case(String.format("case%d(n=%d, noise=%.4f, normals=%b)", c, n, noise, normals), pc, ts.positions(), ts.normals(),
                     Bvh.build(truth), diag));
         }
@@ -205,13 +206,13 @@ public final class NksFeatureTraining {
     static double loss(Case c, LearnedFeatures f) {
         TriangleMesh pred;
         try {
-            pred = SurfaceReconstruction.reconstruct(c.input(), SurfaceReconstruction.Options.defaults().withThreads(1).withFeatures(f),
+            pred = SurfaceReconstruction.reconstruct(c.input(), SurfaceReconstruction.Options.defaults().withThreads(1).withMeshSubdivision(2).withFeatures(f),
                     SurfaceReconstruction.Progress.none()).mesh();
         } catch (IllegalArgumentException e) {
             return 100;
         }
         if (pred.triangleCount() == 0) return 100;
-        float[] ps = SurfaceSampler.sample(pred, 10_000, 99, 0).positions();
+        float[] ps = SurfaceSampler.sample(pred, c.truthSamples().length / 3, 99, 0).positions();
         float[] d1 = new float[ps.length / 3];
         c.truth().closestPoints(ps, d1, null, null);
         Bvh pb = Bvh.build(pred);
