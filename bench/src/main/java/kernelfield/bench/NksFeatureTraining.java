@@ -27,15 +27,17 @@ import kernelfield.reconstruction.surface.SurfaceReconstruction;
  * <p>Shapes: random unions and smooth blends of 1 to 3 spheres, rounded boxes, tori and
  * superquadrics (random sizes, positions and rotations) as implicit functions, polygonized by
  * marching cubes on a 96^3 lattice: that mesh is the true surface. Each training case samples it
- * ({@link SurfaceSampler}) at a random density (6k to 20k points) and Gaussian noise (0 to 0.6% of
- * the diagonal), with or without normals. A case's loss is
+ * ({@link SurfaceSampler}) at a random density and Gaussian noise (defaults: 15k to 30k points, noise
+ * 0.25% to 0.6% of the diagonal: the regime where the voxel size is set by the noise, where
+ * {@link LearnedFeatures.Mode#AUTO} applies the features), with or without normals. A case's loss is
  * {@code 1000 d / diag + 20 (1 - NC)}: {@code d} the mean exact distance both ways between the
  * reconstructed and the true mesh (samples of each to the other's closest points), {@code NC} the
  * normal consistency of the true samples against the closest reconstructed triangle; the objective
  * is the mean over cases of the loss divided by the same case's loss with every feature 1.
  * Reconstructions run on one thread, so the search is bit-identical for a seed.
  *
- * <p>Usage: {@code NksFeatureTraining [--cases N] [--evals N] [--seed S] [--out FILE]}; without
+ * <p>Usage: {@code NksFeatureTraining [--cases N] [--evals N] [--seed S] [--points MIN MAX]
+ * [--noise MIN MAX] [--out FILE]}; without
  * {@code --out} it prints the model. The committed resource
  * ({@code fields/src/main/resources/kernelfield/fields/nks/kernel-features.txt}) was written by
  * {@code bench/recon/train-features.sh}.
@@ -60,7 +62,8 @@ public final class NksFeatureTraining {
 
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
-        int cases = 6, evals = 100;
+        int cases = 8, evals = 100, minPoints = 15_000, maxPoints = 30_000;
+        double minNoise = 0.0025, maxNoise = 0.006;
         long seed = 7;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -68,21 +71,29 @@ public final class NksFeatureTraining {
                 case "--cases" -> cases = Integer.parseInt(args[++i]);
                 case "--evals" -> evals = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--points" -> {
+                    minPoints = Integer.parseInt(args[++i]);
+                    maxPoints = Integer.parseInt(args[++i]);
+                }
+                case "--noise" -> {
+                    minNoise = Double.parseDouble(args[++i]);
+                    maxNoise = Double.parseDouble(args[++i]);
+                }
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         long t0 = System.nanoTime();
-        List<Case> set = cases(cases, seed, 96, 6_000, 20_000, 5_000);
+        List<Case> set = cases(cases, seed, 96, minPoints, maxPoints, minNoise, maxNoise, 5_000);
         Outcome o = train(set, evals, seed, true);
         double secs = (System.nanoTime() - t0) * 1e-9;
         String header = String.format("""
                 Learned kernel features of the nks solve (KernelFeatures.Model), written by kernelfield.bench.NksFeatureTraining
-                (bench/recon/train-features.sh: --cases %d --evals %d --seed %d), %.0f s on one thread.
+                (bench/recon/train-features.sh: --cases %d --evals %d --seed %d --points %d %d --noise %s %s), %.0f s on one thread.
                 Trained on %d procedurally generated shapes (unions/blends of spheres, boxes, tori, superquadrics; marching
-                cubes 96^3; 6k..20k samples, noise 0..0.6%% of the diagonal, with and without normals); objective (mean loss
-                over the cases relative to features 1) %.5f after %d evaluations of Nelder-Mead.""", cases, evals, seed, secs,
-                cases, o.objective(), o.evaluations());
+                cubes 96^3; %d..%d samples, noise %s..%s of the diagonal, with and without normals); objective (mean loss
+                over the cases relative to features 1) %.5f after %d evaluations of Nelder-Mead.""", cases, evals, seed, minPoints,
+                maxPoints, minNoise, maxNoise, secs, cases, minPoints, maxPoints, minNoise, maxNoise, o.objective(), o.evaluations());
         String text = o.model().format(header);
         if (out != null) {
             AtomicFiles.write(out, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
@@ -93,19 +104,20 @@ public final class NksFeatureTraining {
 
     /**
      * {@code count} training cases from {@code seed}: a random shape each, polygonized on a
-     * {@code res^3} lattice, sampled at {@code minPoints..maxPoints}; {@code scoreSamples} samples of
-     * each surface (true and reconstructed) for the loss. Allocates them.
+     * {@code res^3} lattice, sampled at {@code minPoints..maxPoints} with Gaussian noise of
+     * {@code minNoise..maxNoise} of the diagonal (spread evenly over the cases, jittered);
+     * {@code scoreSamples} samples of each surface (true and reconstructed) for the loss. Allocates them.
      */
-    static List<Case> cases(int count, long seed, int res, int minPoints, int maxPoints, int scoreSamples) {
+    static List<Case> cases(int count, long seed, int res, int minPoints, int maxPoints, double minNoise, double maxNoise, int scoreSamples) {
         Random r = new Random(seed);
         List<Case> out = new ArrayList<>();
-        double[] noises = {0, 0.0015, 0.003, 0.0045, 0.006};
         for (int c = 0; c < count; c++) {
             Implicit shape = randomShape(r);
             TriangleMesh truth = polygonize(shape, res);
             double diag = truth.bounds().diagonal();
             int n = minPoints + r.nextInt(Math.max(1, maxPoints - minPoints + 1));
-            double noise = noises[c % noises.length] * (0.8 + 0.4 * r.nextDouble());
+            double t = count == 1 ? 0.5 : c / (double) (count - 1);
+            double noise = (minNoise + (maxNoise - minNoise) * t) * (0.9 + 0.2 * r.nextDouble());
             boolean normals = noise == 0 ? r.nextBoolean() : r.nextInt(3) == 0;
             PointCloud pc = SurfaceSampler.sample(truth, n, r.nextLong(), noise * diag);
             if (!normals) pc = pc.withNormals(null);

@@ -14,8 +14,8 @@ class NksFeatureTrainingTest {
     @Test
     void trainingIsDeterministicForASeed() {
         // one tiny shape; the 9-vertex simplex and 2 Nelder-Mead evaluations beyond it
-        List<NksFeatureTraining.Case> a = NksFeatureTraining.cases(1, 11, 32, 2000, 2500, 2000);
-        List<NksFeatureTraining.Case> b = NksFeatureTraining.cases(1, 11, 32, 2000, 2500, 2000);
+        List<NksFeatureTraining.Case> a = NksFeatureTraining.cases(1, 11, 32, 2000, 2500, 0.003, 0.003, 2000);
+        List<NksFeatureTraining.Case> b = NksFeatureTraining.cases(1, 11, 32, 2000, 2500, 0.003, 0.003, 2000);
         assertArrayEquals(a.get(0).input().positions(), b.get(0).input().positions());
         NksFeatureTraining.Outcome x = NksFeatureTraining.train(a, 11, 3, false);
         NksFeatureTraining.Outcome y = NksFeatureTraining.train(b, 11, 3, false);
