@@ -22,7 +22,8 @@ import kernelfield.reconstruction.surface.TiledReconstruction;
  * <ul>
  *   <li>{@code prepare DATA OUT}: writes the inputs ({@code OUT/<case>.ply}) and references;</li>
  *   <li>{@code run IN OUT}: reconstructs with the default options and prints the wall seconds (scratch
- *       overrides: {@code -Dkf.detail}, {@code -Dkf.subdivision}, {@code -Dkf.refits}, {@code -Dkf.valueWeight}, {@code -Dkf.smoothness}, {@code -Dkf.tileSize});</li>
+ *       overrides: {@code -Dkf.detail}, {@code -Dkf.subdivision}, {@code -Dkf.refits}, {@code -Dkf.valueWeight}, {@code -Dkf.smoothness}, {@code -Dkf.tileSize},
+ *       {@code -Dkf.features=off|on|auto|MODELFILE});</li>
  *   <li>{@code score PRED REF}: prints Chamfer-L1, F@0.5%, F@1%, normal consistency and
  *       watertightness (tab separated). A mesh reference ({@code .off}) is sampled; a point
  *       reference is used as is, with PCA normals when it has none. {@code -Dkf.digits=N} prints F-scores and
@@ -55,6 +56,13 @@ public final class ReconBench {
                         .withNormalRefits(Integer.getInteger("kf.refits", SurfaceReconstruction.AUTO_REFITS));
                 if (System.getProperty("kf.valueWeight") != null) {
                     o = o.withSolver(o.solver().withValueWeight(Double.parseDouble(System.getProperty("kf.valueWeight"))));
+                }
+                if (System.getProperty("kf.features") != null) {
+                    String f = System.getProperty("kf.features");
+                    // off | on | auto, or a model file (KernelFeatures.Model format) applied on every input
+                    o = o.withFeatures(Files.exists(Path.of(f))
+                            ? kernelfield.reconstruction.surface.LearnedFeatures.on(kernelfield.fields.nks.KernelFeatures.Model.parse(Files.readString(Path.of(f)), f))
+                            : kernelfield.reconstruction.surface.LearnedFeatures.parse(f));
                 }
                 if (System.getProperty("kf.smoothness") != null) {
                     o = o.withSolver(o.solver().withSmoothness(Double.parseDouble(System.getProperty("kf.smoothness"))));

@@ -206,10 +206,30 @@ public final class NksSolver {
      * {@code 4 S} doubles of per-sample state; does not modify the inputs.
      */
     public static Result solve(VoxelHierarchy hier, Samples samples, Options options, CpuDevice device, Listener listener) {
+        return solve(hier, samples, null, options, device, listener);
+    }
+
+    /**
+     * Solves for all levels with per-voxel kernel features {@code s_v > 0} (see the package
+     * documentation's energy): {@code f(x) = sum_v alpha_v s_v K_l(x, c_v)}, the smoothness and
+     * ridge acting on the unscaled {@code alpha}. The system is assembled and solved directly in
+     * the field's coefficients {@code beta = S alpha} (the same minimiser): the data part is
+     * today's, the regulariser becomes {@code S^-1 (lambda_g G + lambda_0 I) S^-1}; with every
+     * {@code s_v = 1} the coefficients are bit-identical to {@link #solve(VoxelHierarchy, Samples,
+     * Options, CpuDevice, Listener) the solve without features}.
+     *
+     * @param features {@code (L)} per level {@code (V_l)} positive finite scales, or null (all 1);
+     *                 a null level row means 1 on that level. Not modified.
+     * @throws IllegalArgumentException when a row has the wrong length or a non-positive or
+     *                                  non-finite entry
+     */
+    public static Result solve(VoxelHierarchy hier, Samples samples, float[][] features, Options options, CpuDevice device,
+            Listener listener) {
         Objects.requireNonNull(hier, "hierarchy");
         Objects.requireNonNull(samples, "samples");
         Objects.requireNonNull(options, "options");
         int levels = hier.levelCount();
+        float[][] inv = inverseScales(hier, features);
         int s = samples.size();
         double[][] alpha = new double[levels][];
         for (int l = 0; l < levels; l++) alpha[l] = new double[hier.level(l).size()];
@@ -233,9 +253,9 @@ public final class NksSolver {
                     Samples ms = merged[l] != null ? merged[l] : (merged[l] = merge(samples, hier, l));
                     double[] mv = new double[ms.size()], mg = new double[3 * ms.size()];
                     for (int m = 0; m < levels; m++) if (m != l) accumulateLevel(hier, m, alpha[m], ms.positions(), mv, mg, 1.0, device);
-                    sys = assemble(hier, ms, l, mv, mg, options, device);
+                    sys = assemble(hier, ms, l, mv, mg, options, inv[l], device);
                 } else {
-                    sys = assemble(hier, samples, l, fval, fgrad, options, device);
+                    sys = assemble(hier, samples, l, fval, fgrad, options, inv[l], device);
                 }
                 long tq2 = System.nanoTime();
                 cg.preconditioner(new JacobiPreconditioner(sys.matrix().diagonal(device)));
@@ -249,6 +269,27 @@ public final class NksSolver {
             }
         }
         return new Result(new NksField(hier, alpha), iters, res);
+    }
+
+    /** Per level the reciprocals {@code 1 / s_v} of checked features, null rows for none. */
+    private static float[][] inverseScales(VoxelHierarchy hier, float[][] features) {
+        int levels = hier.levelCount();
+        float[][] inv = new float[levels][];
+        if (features == null) return inv;
+        if (features.length != levels) throw new IllegalArgumentException("features for " + features.length + " levels, expected " + levels);
+        for (int l = 0; l < levels; l++) {
+            float[] f = features[l];
+            if (f == null) continue;
+            int nv = hier.level(l).size();
+            if (f.length != nv) throw new IllegalArgumentException("level " + l + ": " + f.length + " features, expected " + nv + " (one per voxel)");
+            float[] r = new float[nv];
+            for (int v = 0; v < nv; v++) {
+                if (!(f[v] > 0) || !Float.isFinite(f[v])) throw new IllegalArgumentException("level " + l + " voxel " + v + ": feature " + f[v] + ", expected > 0 and finite");
+                r[v] = 1f / f[v];
+            }
+            inv[l] = r;
+        }
+        return inv;
     }
 
     /** Adds {@code sign} times level {@code l}'s value and gradient at the samples. */
@@ -282,6 +323,18 @@ public final class NksSolver {
      */
     public static LevelSystem assemble(VoxelHierarchy hier, Samples samples, int l, double[] fval, double[] fgrad, Options o,
             CpuDevice device) {
+        return assemble(hier, samples, l, fval, fgrad, o, null, device);
+    }
+
+    /**
+     * {@link #assemble(VoxelHierarchy, Samples, int, double[], double[], Options, CpuDevice)} in the
+     * coefficients {@code beta = S alpha} of kernel features {@code s_v}, given by their reciprocals
+     * {@code inverseScale (V)} (null: all 1): the smoothness and ridge entry of row {@code i},
+     * column {@code j} is multiplied by {@code (1 / s_i) (1 / s_j)}, the data part is unchanged.
+     * Multiplying by exactly 1 changes nothing, so all-ones reciprocals give today's system bit for bit.
+     */
+    public static LevelSystem assemble(VoxelHierarchy hier, Samples samples, int l, double[] fval, double[] fgrad, Options o,
+            float[] inverseScale, CpuDevice device) {
         VoxelHierarchy.Level level = hier.level(l);
         int nv = level.size();
         int ns = samples.size();
@@ -346,8 +399,14 @@ public final class NksSolver {
             double ih = 1.0 / h;
             for (int r = st; r < e; r++) {
                 neighbours125(level, nb27, r, cols);
-                for (int k = 0; k < 125; k++) acc[k] = cols[k] >= 0 ? stencil[k] : 0.0;
-                acc[62] += ridge;
+                if (inverseScale == null) {
+                    for (int k = 0; k < 125; k++) acc[k] = cols[k] >= 0 ? stencil[k] : 0.0;
+                    acc[62] += ridge;
+                } else {
+                    double ir = inverseScale[r];
+                    for (int k = 0; k < 125; k++) acc[k] = cols[k] >= 0 ? stencil[k] * (ir * inverseScale[cols[k]]) : 0.0;
+                    acc[62] += ridge * (ir * ir);
+                }
                 double b = 0;
                 for (int d = 0; d < 27; d++) {
                     int v = nb27[27 * r + d];

@@ -29,6 +29,23 @@
  * {@code M(d) = int b b(. - d)} (1/120, 13/60, 11/20, ...) and {@code S(d) = int b' b'(. - d)}
  * (-1/6, -1/3, 1, ...), a 125-point stencil that vanishes beyond offset 2.
  *
+ * <h3>Kernel features</h3>
+ * Optionally each voxel carries a scalar feature {@code s_v > 0} multiplying its basis function:
+ * <pre>f(x) = sum_l sum_v alpha_{l,v} s_{l,v} K_l(x, c_v)</pre>
+ * with the data terms acting on {@code f} and the smoothness and ridge on the unscaled
+ * {@code alpha}. A large {@code s_v} makes voxel {@code v} cheap to move (it follows the data), a
+ * small one expensive (it is smoothed); {@code s = 1} is the energy above. In the normal equations
+ * the data part becomes {@code S J^T W J S} and the right-hand side {@code S J^T W t}, the
+ * regulariser unchanged. The solver works in the field's coefficients {@code beta = S alpha}
+ * instead, the same minimiser: {@code (J^T W J + S^-1 (lambda_g G + lambda_0 I) S^-1) beta =
+ * J^T W t}, so the data assembly is untouched, each regulariser entry {@code (i, j)} is multiplied
+ * by {@code 1 / (s_i s_j)} (exactly the old entry when both are 1: bit-identical results), and
+ * {@link kernelfield.fields.nks.NksField} stores and evaluates {@code beta} as before. The
+ * features come from {@link kernelfield.fields.nks.KernelFeatures}: a model with a handful of
+ * parameters, {@code s_v = exp(clamp(b + w . d_v))}, over dimensionless descriptors {@code d_v} of
+ * the samples in the voxel's support (plane distance, normal spread, surface variation, density,
+ * centroid offset, noise over voxel size), trained on procedurally generated shapes.
+ *
  * <h2>Normal equations and solve</h2>
  * {@code E} is a convex quadratic in {@code alpha}; setting its gradient to zero gives the sparse
  * SPD system {@code A alpha = b}, {@code A = J^T W J + lambda_g G + lambda_0 I}, with {@code J} the

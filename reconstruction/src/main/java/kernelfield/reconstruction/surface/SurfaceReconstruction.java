@@ -73,10 +73,18 @@ public final class SurfaceReconstruction {
      *                        take the solved field's normalised gradient as their normals and the field is solved
      *                        again, or {@link #AUTO_REFITS} (the default: {@link #chooseRefits})
      * @param solver          energy weights and solver settings
+     * @param features        learned per-voxel kernel features ({@link LearnedFeatures}): off, on or automatic (the default)
      */
     public record Options(double detail, double voxelSize, boolean watertight, int threads, int normalNeighbors, int meshSubdivision,
-            int normalRefits, NksSolver.Options solver) {
+            int normalRefits, NksSolver.Options solver, LearnedFeatures features) {
+        /** Options with the default (automatic) features. */
+        public Options(double detail, double voxelSize, boolean watertight, int threads, int normalNeighbors, int meshSubdivision,
+                int normalRefits, NksSolver.Options solver) {
+            this(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver, LearnedFeatures.auto());
+        }
+
         public Options {
+            Objects.requireNonNull(features, "features");
             if (!(detail >= 0 && detail <= 1)) throw new IllegalArgumentException("detail must be in [0, 1], got " + detail);
             if (!(voxelSize >= 0) || !Double.isFinite(voxelSize)) throw new IllegalArgumentException("voxel size must be >= 0 and finite, got " + voxelSize);
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -96,31 +104,35 @@ public final class SurfaceReconstruction {
         }
 
         public Options withDetail(double d) {
-            return new Options(d, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver);
+            return new Options(d, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver, features);
         }
 
         public Options withVoxelSize(double s) {
-            return new Options(detail, s, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver);
+            return new Options(detail, s, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver, features);
         }
 
         public Options withWatertight(boolean w) {
-            return new Options(detail, voxelSize, w, threads, normalNeighbors, meshSubdivision, normalRefits, solver);
+            return new Options(detail, voxelSize, w, threads, normalNeighbors, meshSubdivision, normalRefits, solver, features);
         }
 
         public Options withThreads(int t) {
-            return new Options(detail, voxelSize, watertight, t, normalNeighbors, meshSubdivision, normalRefits, solver);
+            return new Options(detail, voxelSize, watertight, t, normalNeighbors, meshSubdivision, normalRefits, solver, features);
         }
 
         public Options withMeshSubdivision(int m) {
-            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, m, normalRefits, solver);
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, m, normalRefits, solver, features);
         }
 
         public Options withNormalRefits(int r) {
-            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, r, solver);
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, r, solver, features);
         }
 
         public Options withSolver(NksSolver.Options s) {
-            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, s);
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, s, features);
+        }
+
+        public Options withFeatures(LearnedFeatures f) {
+            return new Options(detail, voxelSize, watertight, threads, normalNeighbors, meshSubdivision, normalRefits, solver, f);
         }
     }
 
@@ -326,7 +338,8 @@ public final class SurfaceReconstruction {
                     ? options.solver().withTolerance(Math.min(options.solver().tolerance(), WATERTIGHT_TOLERANCE)) : options.solver();
             // sparse clouds fit their points more tightly (untiled only: the tiles of one run share one energy)
             if (frame == null) solver = solver.withValueWeight(sparseValueWeight(solver.valueWeight(), n));
-            NksSolver.Result solved = NksSolver.solve(hier, samples, solver, device, (sw, l, unk, r) -> {
+            float[][] features = options.features().features(hier, samples, noise, h0, device);
+            NksSolver.Result solved = NksSolver.solve(hier, samples, features, solver, device, (sw, l, unk, r) -> {
                 done[0]++;
                 pr.report("solve", 0.4 + 0.4 * done[0] / (double) (levelCount * options.solver().sweeps()));
             });
@@ -336,7 +349,7 @@ public final class SurfaceReconstruction {
             for (int rf = 0; rf < refits && estimated; rf++) {
                 float[] sp = samples.positions();
                 samples = Sampling.withNormals(sp, gradientNormals(fitted, sp, samples.normals(), device), h0 / 2);
-                solved = NksSolver.solve(hier, samples, solver, device, null);
+                solved = NksSolver.solve(hier, samples, features, solver, device, null);
                 fitted = solved.field();
             }
             NksField field = fitted;
