@@ -7,6 +7,7 @@ import kernelfield.engine.data.PointCloud;
 import kernelfield.engine.data.TriangleMesh;
 import kernelfield.engine.io.MeshIO;
 import kernelfield.engine.io.PointCloudIO;
+import kernelfield.reconstruction.surface.LearnedFeatures;
 import kernelfield.reconstruction.surface.SurfaceReconstruction;
 import kernelfield.reconstruction.surface.TiledReconstruction;
 import picocli.CommandLine.Command;
@@ -40,6 +41,10 @@ final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--watertight", description = "Keep the closed surface (no trimming far from the input).")
     boolean watertight;
 
+    @Option(names = "--features", paramLabel = "MODE",
+            description = {"Learned kernel features: auto (default: on where the noise sets the voxel size), on or off."})
+    String features;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
@@ -59,6 +64,7 @@ final class ReconstructCommand implements Callable<Integer> {
             if (!(s > 0)) throw new IllegalArgumentException("--voxel-size must be positive, got '" + voxelSize + "'");
             opt = opt.withVoxelSize(s);
         }
+        if (features != null) opt = opt.withFeatures(LearnedFeatures.parse(features));
         if (threads != null) {
             if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
             opt = opt.withThreads(threads);

@@ -40,6 +40,12 @@ class ReconstructCommandTest {
         Path out2 = dir.resolve("octa_vs.ply");
         assertEquals(0, run("reconstruct", in.toString(), "-o", out2.toString(), "--voxel-size", "2%", "--quiet"));
         assertTrue(Files.size(out2) > 0);
+        // learned features forced on change the surface of this clean cloud (auto leaves them off here)
+        Path on = dir.resolve("octa_on.ply");
+        Path auto = dir.resolve("octa_auto.ply");
+        assertEquals(0, run("reconstruct", in.toString(), "-o", on.toString(), "--features", "on", "--quiet"));
+        assertEquals(0, run("reconstruct", in.toString(), "-o", auto.toString(), "--features", "auto", "--quiet"));
+        assertFalse(java.util.Arrays.equals(MeshIO.read(on).vertices(), MeshIO.read(auto).vertices()));
     }
 
     @Test
@@ -50,6 +56,7 @@ class ReconstructCommandTest {
         assertEquals(1, run("reconstruct", in.toString(), "-o", out.toString(), "--quiet"));
         assertEquals(1, run("reconstruct", in.toString(), "-o", out.toString(), "--detail", "0.5", "--voxel-size", "1"));
         assertEquals(1, run("reconstruct", dir.resolve("missing.ply").toString(), "-o", out.toString()));
+        assertEquals(1, run("reconstruct", in.toString(), "-o", out.toString(), "--features", "maybe"));
         assertFalse(Files.exists(out));
     }
 }
