@@ -363,7 +363,7 @@ public final class SurfaceReconstruction {
             TiledReconstruction.Seam seam = null;
             TriangleMesh mesh;
             boolean refine = frame == null && !uniformMesh && dualMesh(n, noise, h0);
-            if (refine && HierarchyMesher.powerOfTwo(sd) == sd) {
+            if (refine) {
                 // untiled: dual marching cubes over the adaptive octree, vertices refined onto the zero set
                 mesh = HierarchyMesher.mesh(field, !options.watertight(), sd, HierarchyMesher.FLATNESS,
                         HierarchyMesher.LIPSCHITZ, HierarchyMesher.NEWTON_STEPS, device);
@@ -375,8 +375,6 @@ public final class SurfaceReconstruction {
                 }
                 int[] cells = SurfaceCells.crossed(field::evaluateVoxelLattices, candidates, sd, device);
                 mesh = polygonize(cells, (g, out, d) -> field.evaluateLattice(0, sd, g, out, d), origin, h0 / sd, device);
-                // 3 cells per voxel is no octree: the uniform lattice, with the same refinement of the vertices
-                if (refine) HierarchyMesher.refine(field, mesh.vertices(), HierarchyMesher.NEWTON_STEPS, h0 / sd / 2, device);
             }
             secs.put("mesh", (System.nanoTime() - t5) * 1e-9);
             // 7. attributes
