@@ -12,26 +12,35 @@ import kernelfield.fields.nks.VoxelHierarchy;
  * Adaptive meshing of an {@link NksField}: an octree over the hierarchy's voxels, contoured by
  * {@link DualMarchingCubes}, with the vertices then moved onto the zero level set by Newton steps.
  *
- * <p>The octree's base cell is the marching-cubes cell {@code hm = h0 / sd} ({@code sd} a power of
- * two), anchored at the hierarchy's origin; the finest voxels are octree cells of level
- * {@code log2 sd}, and a voxel of hierarchy level {@code l} one of level {@code log2 sd + l}. Every
- * value is taken on the lattice of spacing {@code hm / 2} ({@link NksField#evaluateLattice}, exact
- * phases), so a point shared by several cells has one value.
+ * <p>The octree's base cell is the marching-cubes cell {@code hm = h0 / sd} ({@code sd} in 1..4),
+ * anchored at the hierarchy's origin; an octree cell of level {@code k} spans {@code 2^k} base
+ * cells per axis from a multiple of {@code 2^k}. A voxel of hierarchy level {@code l} spans
+ * {@code sd 2^l} base cells: for {@code sd} a power of two it is one octree cell (of level
+ * {@code log2 sd + l}); otherwise (3 cells per voxel) it is tiled by the coarsest octree cells inside
+ * it ({@link #tiles}: for a finest voxel, one cell of level 1 and 19 of level 0), which then take
+ * its place. Every value is taken on the lattice of spacing {@code hm / 2}
+ * ({@link NksField#evaluateLattice}, exact phases), so a point shared by several cells has one value.
  *
  * <p>The region: when trimming, the active finest voxels (the distance mask); otherwise the
- * coarsest level's voxels (dense), split coarse-to-fine. A cell is split into its 8 children while
+ * coarsest level's voxels (dense), split coarse-to-fine into their 8 child voxels down to the finest
+ * voxels, then into octree cells. A cell is split into its 8 children while
  * <ul>
  *   <li>the zero set may cross it: its 27 values (corners, edge and face mid-points, centre) change
  *       sign, or one is within {@code lipschitz} times a quarter of the cell's diagonal of zero (every
  *       point of the cell lies that close to one of them);</li>
  *   <li>it is above the finest size allowed there: {@code hm} where the finest level is active,
  *       otherwise (the watertight far field, where only coarser levels hold voxels) the
- *       marching-cubes cell {@code h_l / sd = hm 2^l} of the finest level {@code l} active there;</li>
+ *       marching-cubes cell {@code h_l / sd = hm 2^l} of the finest level {@code l} active there
+ *       (a voxel is split into its child voxels only while its tiles stay at or above that size, except
+ *       below an active voxel: with 3 cells per voxel the far field under an active voxel of level
+ *       {@code l} stops at its child voxels, tiled by cells of levels {@code l - 1} and {@code l});</li>
  *   <li>and the field is not flat in it: one of the 19 non-corner values deviates from the trilinear
  *       interpolation of the 8 corner values by more than {@code flatness hm}. Voxels on the edge of
  *       the distance mask skip this test (where the mesh ends, it ends at the finest cells).</li>
  * </ul>
- * Cells that are not split are the leaves (no 2:1 balance: the dual contouring does not need it).
+ * Cells that are not split are the leaves (no 2:1 balance: the dual contouring does not need it;
+ * neither does it need the leaves to come from one root cell, only that they are aligned octree
+ * cells that do not overlap).
  * Inside a finest voxel the tests read the voxel's {@code (sd + 1)^3} lattice, evaluated in one block
  * ({@link NksField#evaluateVoxelLattices}); above, each cell's 27 points are evaluated in batches.
  *
@@ -74,7 +83,7 @@ public final class HierarchyMesher {
      * Meshes the zero set of {@code field}.
      *
      * @param trim       only the active finest voxels (the distance mask)
-     * @param sd         marching-cubes cells per finest voxel, a power of two in 1..4
+     * @param sd         marching-cubes cells per finest voxel, in 1..4
      * @param flatness   flatness tolerance in units of {@code hm = h0 / sd}
      * @param lipschitz  bound of {@code |grad f|} for the crossing test
      * @param newtonSteps vertex refinement steps, {@code >= 0}
@@ -82,7 +91,7 @@ public final class HierarchyMesher {
      */
     public static TriangleMesh mesh(NksField field, boolean trim, int sd, double flatness, double lipschitz, int newtonSteps,
             CpuDevice device) {
-        if (sd < 1 || sd > 4 || Integer.bitCount(sd) != 1) throw new IllegalArgumentException("sd must be 1, 2 or 4, got " + sd);
+        if (sd < 1 || sd > 4) throw new IllegalArgumentException("sd must be in 1..4, got " + sd);
         VoxelHierarchy hier = field.hierarchy();
         double hm = hier.finestVoxelSize() / sd;
         int[] leaves = octree(field, trim, sd, flatness, lipschitz, device);
@@ -139,8 +148,8 @@ public final class HierarchyMesher {
      * Allocates the result and {@code O(N)} scratch.
      */
     public static int[] octree(NksField field, boolean trim, int sd, double flatness, double lipschitz, CpuDevice device) {
+        if (sd < 1 || sd > 4) throw new IllegalArgumentException("sd must be in 1..4, got " + sd);
         VoxelHierarchy hier = field.hierarchy();
-        int s = Integer.numberOfTrailingZeros(sd);
         double hm = hier.finestVoxelSize() / sd;
         double tol = flatness * hm;
         Ints out = new Ints(1 << 16);
@@ -163,12 +172,12 @@ public final class HierarchyMesher {
                 for (int i = st; i < e; i++) edge[i] = onMaskEdge(l0, vv[3 * i], vv[3 * i + 1], vv[3 * i + 2]);
             });
         } else {
-            int[][] r = coarse(field, hier, s, tol, lipschitz, out, device);
+            int[][] r = coarse(field, hier, sd, tol, lipschitz, out, device);
             vox = r[0];
             floors = r[1];
             edge = new boolean[floors.length];
         }
-        voxels(field, vox, floors, edge, sd, s, tol, lipschitz, hm, out, device);
+        voxels(field, vox, floors, edge, sd, tol, lipschitz, hm, out, device);
         return out.toArray();
     }
 
@@ -185,10 +194,11 @@ public final class HierarchyMesher {
 
     /**
      * Coarse-to-fine above the finest voxels (no trimming): from the coarsest level's voxels down to
-     * cells of voxel size; leaves above voxel size go to {@code out}. Returns the cells of voxel size
-     * to split further, {@code (K, 3)} in finest-voxel coordinates, and their floors {@code (K)}.
+     * cells of voxel size; cells that stop above voxel size go to {@code out} as their tiles
+     * ({@link #tiles}). Returns the cells of voxel size to split further, {@code (K, 3)} in
+     * finest-voxel coordinates, and their floors {@code (K)}.
      */
-    private static int[][] coarse(NksField field, VoxelHierarchy hier, int s, double tol, double lip, Ints out, CpuDevice device) {
+    private static int[][] coarse(NksField field, VoxelHierarchy hier, int sd, double tol, double lip, Ints out, CpuDevice device) {
         int top = hier.levelCount() - 1;
         long[] keys = hier.level(top).keys();
         int n = keys.length;
@@ -200,23 +210,27 @@ public final class HierarchyMesher {
             cur[3 * i + 2] = VoxelHierarchy.mortonZ(keys[i]);
             fl[i] = 0; // the coarsest level is active everywhere
         }
-        int sd2 = 2 << s;
-        double hm = hier.finestVoxelSize() / (1 << s);
+        int sd2 = 2 * sd;
+        int tz = Integer.numberOfTrailingZeros(sd);
+        double hm = hier.finestVoxelSize() / sd;
         for (int lv = top; lv > 0; lv--) {
-            int k = s + lv; // octree level of the current cells
+            // a cell of this level spans sd 2^lv base cells; its tiles are octree cells of levels >= k (the
+            // cell itself, of level k, when sd is a power of two)
+            int k = tz + lv;
+            int span = sd << lv; // the cell's size in base cells = its half size on the lattice of spacing hm / 2
             int nc = fl.length;
             int[] g = new int[3 * 27 * nc];
             for (int p = 0; p < nc; p++) {
                 int o = 3 * 27 * p;
                 for (int q = 0; q < 27; q++) {
-                    g[o++] = (cur[3 * p] << (k + 1)) + (q % 3 << k);
-                    g[o++] = (cur[3 * p + 1] << (k + 1)) + (q / 3 % 3 << k);
-                    g[o++] = (cur[3 * p + 2] << (k + 1)) + (q / 9 << k);
+                    g[o++] = cur[3 * p] * 2 * span + q % 3 * span;
+                    g[o++] = cur[3 * p + 1] * 2 * span + q / 3 % 3 * span;
+                    g[o++] = cur[3 * p + 2] * 2 * span + q / 9 * span;
                 }
             }
             float[] val = new float[27 * nc];
             field.evaluateLattice(0, sd2, g, val, device);
-            double reach = lip * hm * (1 << k) * Math.sqrt(3) / 4;
+            double reach = lip * hm * span * Math.sqrt(3) / 4;
             boolean[] split = new boolean[nc];
             int count = 0;
             float[] corners = new float[8];
@@ -225,7 +239,7 @@ public final class HierarchyMesher {
                 // marching-cubes cell (octree level l) of the finest active level l above it
                 split[p] = k > fl[p] && crossedIn(val, 27 * p, 1, 3, reach) && !flatIn(val, 27 * p, 1, 3, tol, corners);
                 if (split[p]) count++;
-                else out.add4(k, cur[3 * p], cur[3 * p + 1], cur[3 * p + 2]);
+                else tiles(cur[3 * p] * span, cur[3 * p + 1] * span, cur[3 * p + 2] * span, span, out);
             }
             VoxelHierarchy.Level child = hier.level(lv - 1);
             int[] next = new int[3 * 8 * count];
@@ -250,17 +264,77 @@ public final class HierarchyMesher {
     }
 
     /**
-     * Splits the cells of finest-voxel size {@code vox (K, 3)} with floors {@code floors (K)} inside
-     * their {@code (sd + 1)^3} lattices; leaves to {@code out}.
+     * The coarsest octree cells that tile the cube of {@code size} base cells from base cell
+     * {@code (x0, y0, z0)}: the aligned cells inside it not inside a larger aligned cell inside it.
+     * One cell when {@code size} is a power of two and {@code x0, y0, z0} multiples of it; for a
+     * cube of 3 base cells (one finest voxel at 3 cells per voxel), one cell of level 1 and 19 of
+     * level 0.
+     *
+     * @param size the cube's side in base cells, {@code >= 1}
+     * @return rows {@code (T, 4)}: {@code (level, ix, iy, iz)} (a new array)
      */
-    private static void voxels(NksField field, int[] vox, int[] floors, boolean[] edge, int sd, int s, double tol, double lip, double hm,
+    public static int[] tiles(int x0, int y0, int z0, int size) {
+        if (size < 1) throw new IllegalArgumentException("size must be >= 1, got " + size);
+        Ints out = new Ints(16);
+        tiles(x0, y0, z0, size, out);
+        return out.toArray();
+    }
+
+    /** {@link #tiles(int, int, int, int)}, appended to {@code out}. */
+    private static void tiles(int x0, int y0, int z0, int size, Ints out) {
+        int k = 31 - Integer.numberOfLeadingZeros(size);
+        int ax = x0 >> k, ay = y0 >> k, az = z0 >> k;
+        int bx = (x0 + size - 1) >> k, by = (y0 + size - 1) >> k, bz = (z0 + size - 1) >> k;
+        for (int z = az; z <= bz; z++) {
+            for (int y = ay; y <= by; y++) {
+                for (int x = ax; x <= bx; x++) cover(k, x, y, z, x0, y0, z0, size, out);
+            }
+        }
+    }
+
+    /** Emits cell (k, x, y, z) if it lies inside the cube, else its children that overlap it, recursively. */
+    private static void cover(int k, int x, int y, int z, int x0, int y0, int z0, int size, Ints out) {
+        int lx = x << k, ly = y << k, lz = z << k, w = 1 << k, e = size;
+        if (lx >= x0 + e || ly >= y0 + e || lz >= z0 + e || lx + w <= x0 || ly + w <= y0 || lz + w <= z0) return;
+        if (k == 0 || lx >= x0 && ly >= y0 && lz >= z0 && lx + w <= x0 + e && ly + w <= y0 + e && lz + w <= z0 + e) {
+            out.add4(k, x, y, z);
+            return;
+        }
+        for (int c = 0; c < 8; c++) cover(k - 1, 2 * x + (c & 1), 2 * y + (c >> 1 & 1), 2 * z + (c >> 2 & 1), x0, y0, z0, size, out);
+    }
+
+    /**
+     * Splits the cells of finest-voxel size {@code vox (K, 3)} with floors {@code floors (K)} inside
+     * their {@code (sd + 1)^3} lattices, starting from their tiles ({@link #tiles}); leaves to {@code out}.
+     */
+    private static void voxels(NksField field, int[] vox, int[] floors, boolean[] edge, int sd, double tol, double lip, double hm,
             Ints out, CpuDevice device) {
         int nv = floors.length;
         if (nv == 0) return;
-        if (s == 0) {
+        if (sd == 1) {
             for (int p = 0; p < nv; p++) out.add4(0, vox[3 * p], vox[3 * p + 1], vox[3 * p + 2]);
             return;
         }
+        // the tiles of a voxel depend on its lowest base cell modulo 2^kt (kt: the largest tile level), per axis;
+        // rows (level, ox, oy, oz), offsets in base cells from the voxel's lowest base cell
+        int kt = 31 - Integer.numberOfLeadingZeros(sd);
+        int mod = 1 << kt;
+        int[][] tileRows = new int[mod * mod * mod][];
+        int maxTiles = 0;
+        for (int r = 0; r < tileRows.length; r++) {
+            int rx = r % mod, ry = r / mod % mod, rz = r / (mod * mod);
+            Ints t = new Ints(16);
+            tiles(mod + rx, mod + ry, mod + rz, sd, t);
+            int[] rows = t.toArray();
+            for (int i = 0; i < rows.length; i += 4) {
+                rows[i + 1] = (rows[i + 1] << rows[i]) - mod - rx;
+                rows[i + 2] = (rows[i + 2] << rows[i]) - mod - ry;
+                rows[i + 3] = (rows[i + 3] << rows[i]) - mod - rz;
+            }
+            tileRows[r] = rows;
+            maxTiles = Math.max(maxTiles, rows.length / 4);
+        }
+        int stackSize = 4 * (maxTiles + 8 * (kt + 1));
         int side = sd + 1, per = side * side * side;
         float[] val = new float[per * Math.min(nv, BLOCK)];
         for (int b0 = 0; b0 < nv; b0 += BLOCK) {
@@ -272,17 +346,20 @@ public final class HierarchyMesher {
             device.parallelFor(nb, 256, (chunk, st, e) -> {
                 Ints part = new Ints(64 * (e - st));
                 float[] corners = new float[8];
-                int[] stack = new int[4 * 8 * (s + 1)];
+                int[] stack = new int[stackSize];
                 for (int p = st; p < e; p++) {
                     int q = base + p;
-                    int vx = vox[3 * q] << s, vy = vox[3 * q + 1] << s, vz = vox[3 * q + 2] << s;
+                    int vx = vox[3 * q] * sd, vy = vox[3 * q + 1] * sd, vz = vox[3 * q + 2] * sd;
                     int floor = floors[q];
                     boolean forced = edge[q];
+                    int[] t = tileRows[((vz & (mod - 1)) * mod + (vy & (mod - 1))) * mod + (vx & (mod - 1))];
                     int sp = 0;
-                    stack[sp++] = s;
-                    stack[sp++] = 0;
-                    stack[sp++] = 0;
-                    stack[sp++] = 0;
+                    for (int i = t.length - 4; i >= 0; i -= 4) {
+                        stack[sp++] = t[i];
+                        stack[sp++] = t[i + 1];
+                        stack[sp++] = t[i + 2];
+                        stack[sp++] = t[i + 3];
+                    }
                     while (sp > 0) {
                         int cz = stack[--sp], cy = stack[--sp], cx = stack[--sp], k = stack[--sp];
                         boolean split = false;
