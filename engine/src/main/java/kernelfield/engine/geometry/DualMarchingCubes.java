@@ -165,24 +165,56 @@ public final class DualMarchingCubes {
             n = n0;
             src = null;
         } else {
-            LongIntHashMap rowOf = new LongIntHashMap(n0);
-            int nk = 0;
-            for (int i = 0; i < n0; i++) {
-                int l = leaves[4 * i];
-                int prev = rowOf.get(keys[i]);
-                if (prev >= 0) {
-                    int lp = leaves[4 * prev];
-                    if (lp != l) throw new IllegalArgumentException("leaf " + i + " (level " + l + ") overlaps a leaf of level " + lp + " at the same corner");
-                    continue;
+            long maxKey = 0;
+            for (int i = 0; i < n0; i++) maxKey = Math.max(maxKey, keys[i]);
+            int kb = 64 - Long.numberOfLeadingZeros(maxKey), ib = 32 - Integer.numberOfLeadingZeros(n0 - 1);
+            if (kb + ib <= 63) {
+                // key and row in one long: one sort, rows of equal keys in input order
+                long[] packed = new long[n0];
+                for (int i = 0; i < n0; i++) packed[i] = keys[i] << ib | i;
+                Arrays.parallelSort(packed);
+                long rowMask = (1L << ib) - 1;
+                src = new int[n0];
+                int nk = 0;
+                for (int q = 0; q < n0; q++) {
+                    long k = packed[q] >>> ib;
+                    int i = (int) (packed[q] & rowMask);
+                    if (nk > 0 && keys[nk - 1] == k) {
+                        int lp = leaves[4 * src[nk - 1]], l = leaves[4 * i];
+                        if (lp != l) {
+                            int a = Math.min(i, src[nk - 1]), b = Math.max(i, src[nk - 1]);
+                            throw new IllegalArgumentException("leaf " + b + " (level " + leaves[4 * b] + ") overlaps a leaf of level " + leaves[4 * a] + " at the same corner");
+                        }
+                        continue;
+                    }
+                    keys[nk] = k;
+                    src[nk++] = i;
                 }
-                rowOf.put(keys[i], i);
-                keys[nk++] = keys[i];
+                n = nk;
+                if (nk < n0) {
+                    keys = Arrays.copyOf(keys, nk);
+                    src = Arrays.copyOf(src, nk);
+                }
+            } else {
+                LongIntHashMap rowOf = new LongIntHashMap(n0);
+                int nk = 0;
+                for (int i = 0; i < n0; i++) {
+                    int l = leaves[4 * i];
+                    int prev = rowOf.get(keys[i]);
+                    if (prev >= 0) {
+                        int lp = leaves[4 * prev];
+                        if (lp != l) throw new IllegalArgumentException("leaf " + i + " (level " + l + ") overlaps a leaf of level " + lp + " at the same corner");
+                        continue;
+                    }
+                    rowOf.put(keys[i], i);
+                    keys[nk++] = keys[i];
+                }
+                keys = Arrays.copyOf(keys, nk);
+                Arrays.sort(keys);
+                n = nk;
+                src = new int[n];
+                for (int i = 0; i < n; i++) src[i] = rowOf.get(keys[i]);
             }
-            keys = Arrays.copyOf(keys, nk);
-            Arrays.sort(keys);
-            n = nk;
-            src = new int[n];
-            for (int i = 0; i < n; i++) src[i] = rowOf.get(keys[i]);
         }
         int[] level = new int[n];
         for (int i = 0; i < n; i++) level[i] = leaves[4 * (src == null ? i : src[i])];

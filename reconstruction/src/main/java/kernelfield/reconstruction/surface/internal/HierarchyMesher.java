@@ -44,6 +44,12 @@ import kernelfield.fields.nks.VoxelHierarchy;
  * Inside a finest voxel the tests read the voxel's {@code (sd + 1)^3} lattice, evaluated in one block
  * ({@link NksField#evaluateVoxelLattices}); above, each cell's 27 points are evaluated in batches.
  *
+ * <p>When trimming, every leaf lies inside one active finest voxel, and the leaf-centre values are
+ * evaluated here: a leaf whose neighbours (the leaves holding the base cells within one cell of it)
+ * all lie on its side of zero makes no triangles, and its dual cells are skipped
+ * ({@link DualMarchingCubes#extract(int[], float[], boolean[], double[], double, float, CpuDevice)}; the
+ * same mesh, about 28% of the leaves active on the bunnies at 3 cells per voxel).
+ *
  * <p>Vertex refinement: each vertex of the dual mesh takes {@code newtonSteps} steps
  * {@code x -= f grad f / |grad f|^2}, each clamped to {@code hm / 2} (a vertex whose gradient
  * vanishes stays). Deterministic for any thread count; allocates the mesh and {@code O(leaves)}
@@ -458,7 +464,10 @@ public final class HierarchyMesher {
         });
         int[] nb = l0.neighbours27();
         boolean[] act = new boolean[n];
+        int side2 = sd + 2, rowBits = (1 << sd) - 1;
         device.parallelFor(nv, 4096, (c, st, e) -> {
+            int[] dn = new int[side2 * side2], dp = new int[side2 * side2];
+            int[] nearNeg = new int[sd * sd], nearPos = new int[sd * sd];
             for (int v = st; v < e; v++) {
                 long mv = neg[v];
                 if (mv == 0 || mv == full) {
@@ -469,23 +478,61 @@ public final class HierarchyMesher {
                     }
                     if (same) continue; // one sign all around: no leaf of v needs its cells
                 }
+                // rows along x of the voxel's neighbourhood, base cells -1..sd per axis (bit x + 1): negative and
+                // positive cells, dilated by one cell along x; then, per row of the voxel, the cells within one
+                // cell (any axis) of a negative / positive cell
+                for (int z = -1; z <= sd; z++) {
+                    int oz = z < 0 ? -1 : z >= sd ? 1 : 0, iz = z - oz * sd;
+                    for (int y = -1; y <= sd; y++) {
+                        int oy = y < 0 ? -1 : y >= sd ? 1 : 0, iy = y - oy * sd;
+                        int o = 27 * v + ((oz + 1) * 3 + oy + 1) * 3;
+                        int sh = (iz * sd + iy) * sd;
+                        int rn = 0, rp = 0;
+                        for (int ox = -1; ox <= 1; ox++) {
+                            int u = nb[o + ox + 1];
+                            if (u < 0) continue;
+                            int row = (int) (neg[u] >>> sh) & rowBits, pos = ~row & rowBits;
+                            if (ox < 0) {
+                                rn |= row >>> (sd - 1) & 1;
+                                rp |= pos >>> (sd - 1) & 1;
+                            } else if (ox == 0) {
+                                rn |= row << 1;
+                                rp |= pos << 1;
+                            } else {
+                                rn |= (row & 1) << (sd + 1);
+                                rp |= (pos & 1) << (sd + 1);
+                            }
+                        }
+                        int r = (z + 1) * side2 + y + 1;
+                        dn[r] = rn | rn << 1 | rn >>> 1;
+                        dp[r] = rp | rp << 1 | rp >>> 1;
+                    }
+                }
+                for (int z = 0; z < sd; z++) {
+                    for (int y = 0; y < sd; y++) {
+                        int an = 0, ap = 0;
+                        for (int dz = 0; dz <= 2; dz++) {
+                            for (int dy = 0; dy <= 2; dy++) {
+                                an |= dn[(z + dz) * side2 + y + dy];
+                                ap |= dp[(z + dz) * side2 + y + dy];
+                            }
+                        }
+                        nearNeg[z * sd + y] = an >>> 1;
+                        nearPos[z * sd + y] = ap >>> 1;
+                    }
+                }
                 int bx = VoxelHierarchy.mortonX(keys[v]) * sd, by = VoxelHierarchy.mortonY(keys[v]) * sd, bz = VoxelHierarchy.mortonZ(keys[v]) * sd;
                 for (int j = off[v]; j < off[v + 1]; j++) {
-                    long s = val[j] < 0f ? 1L : 0L;
+                    int[] other = val[j] < 0f ? nearPos : nearNeg;
                     int k = leaves[4 * j], w = 1 << k;
                     int lx = (leaves[4 * j + 1] << k) - bx, ly = (leaves[4 * j + 2] << k) - by, lz = (leaves[4 * j + 3] << k) - bz;
+                    int xs = ((1 << w) - 1) << lx;
                     boolean a = false;
-                    for (int z = lz - 1; z <= lz + w && !a; z++) {
-                        int oz = z < 0 ? -1 : z >= sd ? 1 : 0, iz = z - oz * sd;
-                        for (int y = ly - 1; y <= ly + w && !a; y++) {
-                            int oy = y < 0 ? -1 : y >= sd ? 1 : 0, iy = y - oy * sd;
-                            for (int x = lx - 1; x <= lx + w; x++) {
-                                int ox = x < 0 ? -1 : x >= sd ? 1 : 0, ix = x - ox * sd;
-                                int u = nb[27 * v + ((oz + 1) * 3 + oy + 1) * 3 + ox + 1];
-                                if (u >= 0 && (neg[u] >>> ((iz * sd + iy) * sd + ix) & 1L) != s) {
-                                    a = true;
-                                    break;
-                                }
+                    for (int z = lz; z < lz + w && !a; z++) {
+                        for (int y = ly; y < ly + w; y++) {
+                            if ((other[z * sd + y] & xs) != 0) {
+                                a = true;
+                                break;
                             }
                         }
                     }
