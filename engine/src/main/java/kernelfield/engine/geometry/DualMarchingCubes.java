@@ -116,8 +116,32 @@ public final class DualMarchingCubes {
      * thread count.
      */
     public static TriangleMesh extract(int[] leaves, LeafField field, double[] origin, double h, float iso, CpuDevice device) {
-        Objects.requireNonNull(leaves, "leaves");
         Objects.requireNonNull(field, "field");
+        return extract(leaves, field, null, null, origin, h, iso, device);
+    }
+
+    /**
+     * As {@link #extract(int[], LeafField, double[], double, float, CpuDevice)}, with the values at
+     * the leaf centres given and leaves that need no dual cells marked.
+     *
+     * @param values (N) value at the centre of each leaf of {@code leaves}, in the same order; not modified
+     * @param active (N) or null (all active); not modified. A leaf may be marked inactive only when every
+     *               leaf that shares a boundary point with it lies on its side of {@code iso} (both values
+     *               {@code < iso}, or neither): then no dual cell at one of its corners makes triangles,
+     *               and skipping its cells leaves the mesh unchanged (the same mesh, vertex for vertex)
+     */
+    public static TriangleMesh extract(int[] leaves, float[] values, boolean[] active, double[] origin, double h, float iso,
+            CpuDevice device) {
+        Objects.requireNonNull(leaves, "leaves");
+        Objects.requireNonNull(values, "values");
+        if (values.length != leaves.length / 4) throw new IllegalArgumentException("values has length " + values.length + " for " + leaves.length / 4 + " leaves");
+        if (active != null && active.length != values.length) throw new IllegalArgumentException("active has length " + active.length + " for " + values.length + " leaves");
+        return extract(leaves, null, values, active, origin, h, iso, device);
+    }
+
+    private static TriangleMesh extract(int[] leaves, LeafField field, float[] values, boolean[] active, double[] origin, double h,
+            float iso, CpuDevice device) {
+        Objects.requireNonNull(leaves, "leaves");
         checkFrame(origin, h);
         if (leaves.length % 4 != 0) throw new IllegalArgumentException("leaves has length " + leaves.length + ", not a multiple of 4");
         int n0 = leaves.length / 4;
@@ -136,30 +160,64 @@ public final class DualMarchingCubes {
             if (i > 0 && keys[i] <= keys[i - 1]) sorted = false;
         }
         int n;
-        int[] level;
+        int[] src; // input row of each sorted leaf
         if (sorted) {
             n = n0;
-            level = new int[n];
-            for (int i = 0; i < n; i++) level[i] = leaves[4 * i];
+            src = null;
         } else {
-            LongIntHashMap levelOf = new LongIntHashMap(n0);
-            int nk = 0;
-            for (int i = 0; i < n0; i++) {
-                int l = leaves[4 * i];
-                int prev = levelOf.get(keys[i]);
-                if (prev >= 0) {
-                    if (prev != l) throw new IllegalArgumentException("leaf " + i + " (level " + l + ") overlaps a leaf of level " + prev + " at the same corner");
-                    continue;
+            long maxKey = 0;
+            for (int i = 0; i < n0; i++) maxKey = Math.max(maxKey, keys[i]);
+            int kb = 64 - Long.numberOfLeadingZeros(maxKey), ib = 32 - Integer.numberOfLeadingZeros(n0 - 1);
+            if (kb + ib <= 63) {
+                // key and row in one long: one sort, rows of equal keys in input order
+                long[] packed = new long[n0];
+                for (int i = 0; i < n0; i++) packed[i] = keys[i] << ib | i;
+                Arrays.parallelSort(packed);
+                long rowMask = (1L << ib) - 1;
+                src = new int[n0];
+                int nk = 0;
+                for (int q = 0; q < n0; q++) {
+                    long k = packed[q] >>> ib;
+                    int i = (int) (packed[q] & rowMask);
+                    if (nk > 0 && keys[nk - 1] == k) {
+                        int lp = leaves[4 * src[nk - 1]], l = leaves[4 * i];
+                        if (lp != l) {
+                            int a = Math.min(i, src[nk - 1]), b = Math.max(i, src[nk - 1]);
+                            throw new IllegalArgumentException("leaf " + b + " (level " + leaves[4 * b] + ") overlaps a leaf of level " + leaves[4 * a] + " at the same corner");
+                        }
+                        continue;
+                    }
+                    keys[nk] = k;
+                    src[nk++] = i;
                 }
-                levelOf.put(keys[i], l);
-                keys[nk++] = keys[i];
+                n = nk;
+                if (nk < n0) {
+                    keys = Arrays.copyOf(keys, nk);
+                    src = Arrays.copyOf(src, nk);
+                }
+            } else {
+                LongIntHashMap rowOf = new LongIntHashMap(n0);
+                int nk = 0;
+                for (int i = 0; i < n0; i++) {
+                    int l = leaves[4 * i];
+                    int prev = rowOf.get(keys[i]);
+                    if (prev >= 0) {
+                        int lp = leaves[4 * prev];
+                        if (lp != l) throw new IllegalArgumentException("leaf " + i + " (level " + l + ") overlaps a leaf of level " + lp + " at the same corner");
+                        continue;
+                    }
+                    rowOf.put(keys[i], i);
+                    keys[nk++] = keys[i];
+                }
+                keys = Arrays.copyOf(keys, nk);
+                Arrays.sort(keys);
+                n = nk;
+                src = new int[n];
+                for (int i = 0; i < n; i++) src[i] = rowOf.get(keys[i]);
             }
-            keys = Arrays.copyOf(keys, nk);
-            Arrays.sort(keys);
-            n = nk;
-            level = new int[n];
-            for (int i = 0; i < n; i++) level[i] = levelOf.get(keys[i]);
         }
+        int[] level = new int[n];
+        for (int i = 0; i < n; i++) level[i] = leaves[4 * (src == null ? i : src[i])];
         int[] cx = new int[n], cy = new int[n], cz = new int[n];
         for (int i = 0; i < n; i++) {
             cx[i] = demorton(keys[i]);
@@ -175,26 +233,46 @@ public final class DualMarchingCubes {
         }
         Octree tree = new Octree(keys, level, cx, cy, cz);
         // values at the centres
-        float[] val = new float[n];
-        int[] rows = new int[4 * Math.min(n, BATCH)];
-        float[] out = new float[Math.min(n, BATCH)];
-        for (int lo = 0; lo < n; lo += BATCH) {
-            int m = Math.min(BATCH, n - lo);
-            if (rows.length != 4 * m) rows = new int[4 * m];
-            for (int q = 0; q < m; q++) {
-                int i = lo + q;
-                rows[4 * q] = level[i];
-                rows[4 * q + 1] = cx[i] >> level[i];
-                rows[4 * q + 2] = cy[i] >> level[i];
-                rows[4 * q + 3] = cz[i] >> level[i];
+        float[] val;
+        if (values != null) {
+            if (src == null) {
+                val = values;
+            } else {
+                val = new float[n];
+                for (int i = 0; i < n; i++) val[i] = values[src[i]];
             }
-            field.evaluate(rows, out);
-            System.arraycopy(out, 0, val, lo, m);
+        } else {
+            val = new float[n];
+            int[] rows = new int[4 * Math.min(n, BATCH)];
+            float[] out = new float[Math.min(n, BATCH)];
+            for (int lo = 0; lo < n; lo += BATCH) {
+                int m = Math.min(BATCH, n - lo);
+                if (rows.length != 4 * m) rows = new int[4 * m];
+                for (int q = 0; q < m; q++) {
+                    int i = lo + q;
+                    rows[4 * q] = level[i];
+                    rows[4 * q + 1] = cx[i] >> level[i];
+                    rows[4 * q + 2] = cy[i] >> level[i];
+                    rows[4 * q + 3] = cz[i] >> level[i];
+                }
+                field.evaluate(rows, out);
+                System.arraycopy(out, 0, val, lo, m);
+            }
+        }
+        boolean[] act = null;
+        if (active != null) {
+            if (src == null) {
+                act = active;
+            } else {
+                act = new boolean[n];
+                for (int i = 0; i < n; i++) act[i] = active[src[i]];
+            }
         }
         // dual cells, in fixed chunks of leaves; then the chunks' vertices are welded in chunk order
         int chunks = CpuDevice.chunkCount(n, GRAIN);
         Part[] parts = new Part[chunks];
-        CpuDevice.ChunkBody body = (c, st, e) -> parts[c] = cells(tree, val, iso, origin, h, st, e);
+        boolean[] actf = act;
+        CpuDevice.ChunkBody body = (c, st, e) -> parts[c] = cells(tree, val, actf, iso, origin, h, st, e);
         if (device == null) {
             for (int c = 0; c < chunks; c++) body.run(c, c * GRAIN, Math.min(n, (c + 1) * GRAIN));
         } else {
@@ -210,7 +288,7 @@ public final class DualMarchingCubes {
     private record Part(float[] verts, long[] keys, int[] tris) {
     }
 
-    private static Part cells(Octree tree, float[] val, float iso, double[] origin, double h, int st, int e) {
+    private static Part cells(Octree tree, float[] val, boolean[] act, float iso, double[] origin, double h, int st, int e) {
         FloatList verts = new FloatList(1024);
         IntList tris = new IntList(2048);
         DualEdges edges = new DualEdges(tree, val, iso, verts, origin, h, new LongIntHashMap(Math.max(16, (e - st) / 2)));
@@ -219,6 +297,7 @@ public final class DualMarchingCubes {
         int[] scratch = new int[8];
         int[] lv = tree.level, cx = tree.cx, cy = tree.cy, cz = tree.cz;
         for (int i = st; i < e; i++) {
+            if (act != null && !act[i]) continue;
             int s = 1 << lv[i];
             // which half of its parent cube the leaf is in, per axis: a corner c that stays inside the parent
             // (no axis with c's bit and the upper half) is the lowest corner of the leaf in P's +++ octant
@@ -227,11 +306,13 @@ public final class DualMarchingCubes {
             for (int c = 0; c < 8; c++) {
                 if (c != 0 && (c & upper) == 0) continue;
                 int px = cx[i] + (c & 1) * s, py = cy[i] + (c >> 1 & 1) * s, pz = cz[i] + (c >> 2 & 1) * s;
+                int m = i; // the leaf in P's +++ octant
                 if (c != 0) {
-                    int m = tree.locate(px, py, pz, i);
+                    m = tree.locate(px, py, pz, i);
                     if (m < 0 || (cx[m] == px && cy[m] == py && cz[m] == pz)) continue; // no cell, or the leaf at P's +++ octant makes it
                 }
-                if (!tree.octants(px, py, pz, cell, i)) continue;
+                // octant 7 ^ c is leaf i itself, octant 7 is m: no search for them
+                if (!tree.octants(px, py, pz, cell, i, 7 ^ c, m)) continue;
                 if (c != 0 && tree.owner(px, py, pz, cell) != i) continue;
                 for (int o = 0; o < 8; o++) v[o] = val[cell[o]];
                 int t = McTables.lookup(v, iso);
@@ -381,9 +462,20 @@ public final class DualMarchingCubes {
             return m - k[lo] < 1L << 3 * level[lo] ? lo : -1;
         }
 
-        /** The leaves of the 8 octants around base point P into {@code cell (8)}; false when one is missing. */
-        boolean octants(int px, int py, int pz, int[] cell, int hint) {
+        /**
+         * The leaves of the 8 octants around base point P into {@code cell (8)}; false when one is missing.
+         * Octant {@code o7} holds leaf {@code hint} and octant 7 leaf {@code m7} (known, not searched).
+         */
+        boolean octants(int px, int py, int pz, int[] cell, int hint, int o7, int m7) {
             for (int o = 0; o < 8; o++) {
+                if (o == o7) {
+                    cell[o] = hint;
+                    continue;
+                }
+                if (o == 7) {
+                    cell[o] = m7;
+                    continue;
+                }
                 int j = locate(px - 1 + (o & 1), py - 1 + (o >> 1 & 1), pz - 1 + (o >> 2 & 1), hint);
                 if (j < 0) return false;
                 cell[o] = j;

@@ -210,4 +210,61 @@ class DualMarchingCubesTest {
         assertThrows(IllegalArgumentException.class, () -> DualMarchingCubes.extract(new int[] {21, 0, 0, 0}, field(SPHERE), ORIGIN, H, 0f));
         assertThrows(IllegalArgumentException.class, () -> DualMarchingCubes.extract(new int[] {0, 0, 0}, field(SPHERE), ORIGIN, H, 0f));
     }
+
+    @Test
+    void skippingLeavesWithoutASignChangeAroundThemKeepsTheMesh() {
+        for (long seed = 1; seed <= 8; seed++) {
+            Sdf f = seed % 2 == 0 ? SPHERE : TORUS;
+            int[] all = randomOctree(f, seed, seed % 3 == 0 ? 0 : 1);
+            // drop some leaves (a sparse band with holes: dual cells with a missing octant), shuffle the rest
+            Random rnd = new Random(seed);
+            List<int[]> rows = new ArrayList<>();
+            for (int i = 0; i < all.length; i += 4) {
+                if (rnd.nextDouble() < 0.03) continue;
+                rows.add(new int[] {all[i], all[i + 1], all[i + 2], all[i + 3]});
+            }
+            if (seed % 2 == 1) Collections.shuffle(rows, rnd);
+            int n = rows.size();
+            int[] leaves = new int[4 * n];
+            for (int i = 0; i < n; i++) System.arraycopy(rows.get(i), 0, leaves, 4 * i, 4);
+            float[] val = new float[n];
+            for (int i = 0; i < n; i++) {
+                double s = H * (1 << leaves[4 * i]);
+                val[i] = (float) f.at(ORIGIN[0] + (leaves[4 * i + 1] + 0.5) * s, ORIGIN[1] + (leaves[4 * i + 2] + 0.5) * s,
+                        ORIGIN[2] + (leaves[4 * i + 3] + 0.5) * s);
+            }
+            // active: some leaf sharing a boundary point (closed cubes intersect) is on the other side of 0
+            boolean[] active = new boolean[n];
+            int inactive = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n && !active[i]; j++) {
+                    if ((val[i] < 0) == (val[j] < 0)) continue;
+                    boolean touch = true;
+                    for (int a = 1; a <= 3 && touch; a++) {
+                        long lo1 = (long) leaves[4 * i + a] << leaves[4 * i], hi1 = lo1 + (1L << leaves[4 * i]);
+                        long lo2 = (long) leaves[4 * j + a] << leaves[4 * j], hi2 = lo2 + (1L << leaves[4 * j]);
+                        touch = lo1 <= hi2 && lo2 <= hi1;
+                    }
+                    active[i] = touch;
+                }
+                if (!active[i]) inactive++;
+            }
+            assertTrue(inactive > n / 10, "seed " + seed + ": " + inactive + " of " + n + " leaves skipped");
+            TriangleMesh full = DualMarchingCubes.extract(leaves, field(f), ORIGIN, H, 0f);
+            TriangleMesh given = DualMarchingCubes.extract(leaves, val, null, ORIGIN, H, 0f, null);
+            TriangleMesh pruned = DualMarchingCubes.extract(leaves, val, active, ORIGIN, H, 0f, null);
+            assertTrue(full.triangleCount() > 100, "seed " + seed);
+            assertArrayEquals(full.vertices(), given.vertices(), "seed " + seed);
+            assertArrayEquals(full.triangles(), given.triangles(), "seed " + seed);
+            assertArrayEquals(full.vertices(), pruned.vertices(), "seed " + seed);
+            assertArrayEquals(full.triangles(), pruned.triangles(), "seed " + seed);
+            // the mask is honoured: skipping an active leaf loses triangles
+            int k = 0;
+            while (!active[k]) k++;
+            boolean[] fewer = active.clone();
+            fewer[k] = false;
+            for (int q = 0; q < n; q++) if (active[q] && q % 2 == 0) fewer[q] = false;
+            assertTrue(DualMarchingCubes.extract(leaves, val, fewer, ORIGIN, H, 0f, null).triangleCount() < full.triangleCount(), "seed " + seed);
+        }
+    }
 }

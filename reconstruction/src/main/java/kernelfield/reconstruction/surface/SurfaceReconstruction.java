@@ -376,7 +376,7 @@ public final class SurfaceReconstruction {
                 int[] cells = SurfaceCells.crossed(field::evaluateVoxelLattices, candidates, sd, device);
                 mesh = polygonize(cells, (g, out, d) -> field.evaluateLattice(0, sd, g, out, d), origin, h0 / sd, device);
                 // 3 cells per voxel: the uniform lattice, with the same refinement of the vertices (HierarchyMesher
-                // meshes 3 cells per voxel too, as well but 2.2 to 2.6 times slower in this stage on the bunnies)
+                // meshes 3 cells per voxel too, as well but 1.6 to 1.9 times slower in this stage on the bunnies)
                 if (refine) HierarchyMesher.refine(field, mesh.vertices(), HierarchyMesher.NEWTON_STEPS, h0 / sd / 2, device);
             }
             secs.put("mesh", (System.nanoTime() - t5) * 1e-9);

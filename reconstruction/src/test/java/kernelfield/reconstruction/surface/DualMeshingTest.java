@@ -224,6 +224,27 @@ class DualMeshingTest {
                 }
                 assertTrue(coarse > 0, "level-1 tiles away from the surface");
             }
+            // the trimmed mesh skips the leaves without a sign change around them: the same mesh as all dual cells
+            for (int sd = 1; sd <= 4; sd++) {
+                int[] leaves = HierarchyMesher.octree(f, true, sd, HierarchyMesher.FLATNESS, HierarchyMesher.LIPSCHITZ, d2);
+                int s2 = 2 * sd;
+                kernelfield.engine.geometry.DualMarchingCubes.LeafField lf = (rows, out) -> {
+                    int m = rows.length / 4;
+                    int[] g = new int[3 * m];
+                    for (int i = 0; i < m; i++) {
+                        int l = rows[4 * i];
+                        for (int a = 0; a < 3; a++) g[3 * i + a] = (rows[4 * i + 1 + a] << (l + 1)) + (1 << l);
+                    }
+                    f.evaluateLattice(0, s2, g, out, d2);
+                };
+                VoxelHierarchy hier = f.hierarchy();
+                TriangleMesh all = kernelfield.engine.geometry.DualMarchingCubes.extract(leaves, lf,
+                        new double[] {hier.originX(), hier.originY(), hier.originZ()}, h0 / sd, 0f, d2);
+                TriangleMesh pruned = HierarchyMesher.mesh(f, true, sd, HierarchyMesher.FLATNESS, HierarchyMesher.LIPSCHITZ, 0, d1);
+                assertTrue(all.triangleCount() > 1000, "sd " + sd);
+                assertArrayEquals(all.vertices(), pruned.vertices(), "sd " + sd);
+                assertArrayEquals(all.triangles(), pruned.triangles(), "sd " + sd);
+            }
             // the other subdivisions mesh the same field closed too
             for (int sd : new int[] {1, 2, 4}) {
                 TriangleMesh m = HierarchyMesher.mesh(f, false, sd, HierarchyMesher.FLATNESS, HierarchyMesher.LIPSCHITZ, 1, d2);

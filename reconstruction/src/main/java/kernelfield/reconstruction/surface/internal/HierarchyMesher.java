@@ -44,6 +44,12 @@ import kernelfield.fields.nks.VoxelHierarchy;
  * Inside a finest voxel the tests read the voxel's {@code (sd + 1)^3} lattice, evaluated in one block
  * ({@link NksField#evaluateVoxelLattices}); above, each cell's 27 points are evaluated in batches.
  *
+ * <p>When trimming, every leaf lies inside one active finest voxel, and the leaf-centre values are
+ * evaluated here: a leaf whose neighbours (the leaves holding the base cells within one cell of it)
+ * all lie on its side of zero makes no triangles, and its dual cells are skipped
+ * ({@link DualMarchingCubes#extract(int[], float[], boolean[], double[], double, float, CpuDevice)}; the
+ * same mesh, about 28% of the leaves active on the bunnies at 3 cells per voxel).
+ *
  * <p>Vertex refinement: each vertex of the dual mesh takes {@code newtonSteps} steps
  * {@code x -= f grad f / |grad f|^2}, each clamped to {@code hm / 2} (a vertex whose gradient
  * vanishes stays). Deterministic for any thread count; allocates the mesh and {@code O(leaves)}
@@ -94,19 +100,29 @@ public final class HierarchyMesher {
         if (sd < 1 || sd > 4) throw new IllegalArgumentException("sd must be in 1..4, got " + sd);
         VoxelHierarchy hier = field.hierarchy();
         double hm = hier.finestVoxelSize() / sd;
-        int[] leaves = octree(field, trim, sd, flatness, lipschitz, device);
-        int sd2 = 2 * sd;
-        DualMarchingCubes.LeafField lf = (rows, out) -> {
-            int m = rows.length / 4;
-            int[] g = new int[3 * m];
-            for (int i = 0; i < m; i++) {
-                int l = rows[4 * i];
-                for (int a = 0; a < 3; a++) g[3 * i + a] = (rows[4 * i + 1 + a] << (l + 1)) + (1 << l);
-            }
-            field.evaluateLattice(0, sd2, g, out, device);
-        };
         double[] origin = {hier.originX(), hier.originY(), hier.originZ()};
-        TriangleMesh mesh = DualMarchingCubes.extract(leaves, lf, origin, hm, 0f, device);
+        TriangleMesh mesh;
+        if (trim) {
+            // every leaf lies inside one active finest voxel: leaves far from a sign change skip their dual cells
+            int[] counts = new int[hier.level(0).size()];
+            int[] leaves = octree(field, true, sd, flatness, lipschitz, device, counts);
+            float[] values = centreValues(field, leaves, sd, device);
+            boolean[] active = activeLeaves(hier.level(0), sd, leaves, counts, values, device);
+            mesh = DualMarchingCubes.extract(leaves, values, active, origin, hm, 0f, device);
+        } else {
+            int[] leaves = octree(field, false, sd, flatness, lipschitz, device, null);
+            int sd2 = 2 * sd;
+            DualMarchingCubes.LeafField lf = (rows, out) -> {
+                int m = rows.length / 4;
+                int[] g = new int[3 * m];
+                for (int i = 0; i < m; i++) {
+                    int l = rows[4 * i];
+                    for (int a = 0; a < 3; a++) g[3 * i + a] = (rows[4 * i + 1 + a] << (l + 1)) + (1 << l);
+                }
+                field.evaluateLattice(0, sd2, g, out, device);
+            };
+            mesh = DualMarchingCubes.extract(leaves, lf, origin, hm, 0f, device);
+        }
         if (newtonSteps > 0) refine(field, mesh.vertices(), newtonSteps, 0.5 * hm, device);
         return mesh;
     }
@@ -148,6 +164,11 @@ public final class HierarchyMesher {
      * Allocates the result and {@code O(N)} scratch.
      */
     public static int[] octree(NksField field, boolean trim, int sd, double flatness, double lipschitz, CpuDevice device) {
+        return octree(field, trim, sd, flatness, lipschitz, device, null);
+    }
+
+    /** {@link #octree}; with {@code trim}, {@code counts} (V0) or null receives the number of leaves of each finest voxel (its leaves are consecutive). */
+    private static int[] octree(NksField field, boolean trim, int sd, double flatness, double lipschitz, CpuDevice device, int[] counts) {
         if (sd < 1 || sd > 4) throw new IllegalArgumentException("sd must be in 1..4, got " + sd);
         VoxelHierarchy hier = field.hierarchy();
         double hm = hier.finestVoxelSize() / sd;
@@ -177,7 +198,7 @@ public final class HierarchyMesher {
             floors = r[1];
             edge = new boolean[floors.length];
         }
-        voxels(field, vox, floors, edge, sd, tol, lipschitz, hm, out, device);
+        voxels(field, vox, floors, edge, sd, tol, lipschitz, hm, out, trim ? counts : null, device);
         return out.toArray();
     }
 
@@ -308,11 +329,12 @@ public final class HierarchyMesher {
      * their {@code (sd + 1)^3} lattices, starting from their tiles ({@link #tiles}); leaves to {@code out}.
      */
     private static void voxels(NksField field, int[] vox, int[] floors, boolean[] edge, int sd, double tol, double lip, double hm,
-            Ints out, CpuDevice device) {
+            Ints out, int[] counts, CpuDevice device) {
         int nv = floors.length;
         if (nv == 0) return;
         if (sd == 1) {
             for (int p = 0; p < nv; p++) out.add4(0, vox[3 * p], vox[3 * p + 1], vox[3 * p + 2]);
+            if (counts != null) Arrays.fill(counts, 0, nv, 1);
             return;
         }
         // the tiles of a voxel depend on its lowest base cell modulo 2^kt (kt: the largest tile level), per axis;
@@ -353,6 +375,7 @@ public final class HierarchyMesher {
                     int floor = floors[q];
                     boolean forced = edge[q];
                     int[] t = tileRows[((vz & (mod - 1)) * mod + (vy & (mod - 1))) * mod + (vx & (mod - 1))];
+                    int before = part.n;
                     int sp = 0;
                     for (int i = t.length - 4; i >= 0; i -= 4) {
                         stack[sp++] = t[i];
@@ -381,11 +404,143 @@ public final class HierarchyMesher {
                             part.add4(k, (vx + cx) >> k, (vy + cy) >> k, (vz + cz) >> k);
                         }
                     }
+                    if (counts != null) counts[q] = (part.n - before) / 4;
                 }
                 parts[chunk] = part;
             });
             for (Ints part : parts) out.addAll(part);
         }
+    }
+
+    /** Values at the centres of {@code leaves (N, 4)} (on the lattice of spacing {@code hm / 2}); a new array {@code (N)}. */
+    private static float[] centreValues(NksField field, int[] leaves, int sd, CpuDevice device) {
+        int n = leaves.length / 4;
+        int[] g = new int[3 * n];
+        device.parallelFor(n, 1 << 14, (c, st, e) -> {
+            for (int i = st; i < e; i++) {
+                int l = leaves[4 * i];
+                for (int a = 0; a < 3; a++) g[3 * i + a] = (leaves[4 * i + 1 + a] << (l + 1)) + (1 << l);
+            }
+        });
+        float[] out = new float[n];
+        field.evaluateLattice(0, 2 * sd, g, out, device);
+        return out;
+    }
+
+    /**
+     * Which leaves need their dual cells: those with a leaf of the other sign ({@code < 0} or not)
+     * among the leaves that share a boundary point with them. Leaves {@code (N, 4)} lie inside the
+     * finest voxels of {@code l0}, {@code counts (V0)} consecutive ones per voxel, and tile each voxel,
+     * so a leaf's neighbours are the leaves holding the base cells within one cell of it: each voxel's
+     * base cells carry the sign of their leaf (one bit each, {@code sd^3 <= 64}), read across the 26
+     * neighbour voxels. Allocates the result {@code (N)} and {@code O(V0)} scratch.
+     */
+    static boolean[] activeLeaves(VoxelHierarchy.Level l0, int sd, int[] leaves, int[] counts, float[] val, CpuDevice device) {
+        int nv = counts.length;
+        int n = leaves.length / 4;
+        int[] off = new int[nv + 1];
+        for (int v = 0; v < nv; v++) off[v + 1] = off[v] + counts[v];
+        if (off[nv] != n) throw new IllegalStateException(off[nv] + " leaves counted, " + n + " made");
+        long[] keys = l0.keys();
+        int cells = sd * sd * sd;
+        long full = cells == 64 ? -1L : (1L << cells) - 1;
+        long[] neg = new long[nv];
+        device.parallelFor(nv, 4096, (c, st, e) -> {
+            for (int v = st; v < e; v++) {
+                int bx = VoxelHierarchy.mortonX(keys[v]) * sd, by = VoxelHierarchy.mortonY(keys[v]) * sd, bz = VoxelHierarchy.mortonZ(keys[v]) * sd;
+                long m = 0;
+                for (int j = off[v]; j < off[v + 1]; j++) {
+                    if (!(val[j] < 0f)) continue;
+                    int k = leaves[4 * j], w = 1 << k;
+                    int lx = (leaves[4 * j + 1] << k) - bx, ly = (leaves[4 * j + 2] << k) - by, lz = (leaves[4 * j + 3] << k) - bz;
+                    for (int z = lz; z < lz + w; z++) {
+                        for (int y = ly; y < ly + w; y++) {
+                            for (int x = lx; x < lx + w; x++) m |= 1L << ((z * sd + y) * sd + x);
+                        }
+                    }
+                }
+                neg[v] = m;
+            }
+        });
+        int[] nb = l0.neighbours27();
+        boolean[] act = new boolean[n];
+        int side2 = sd + 2, rowBits = (1 << sd) - 1;
+        device.parallelFor(nv, 4096, (c, st, e) -> {
+            int[] dn = new int[side2 * side2], dp = new int[side2 * side2];
+            int[] nearNeg = new int[sd * sd], nearPos = new int[sd * sd];
+            for (int v = st; v < e; v++) {
+                long mv = neg[v];
+                if (mv == 0 || mv == full) {
+                    boolean same = true;
+                    for (int q = 0; q < 27 && same; q++) {
+                        int u = nb[27 * v + q];
+                        if (u >= 0 && neg[u] != mv) same = false;
+                    }
+                    if (same) continue; // one sign all around: no leaf of v needs its cells
+                }
+                // rows along x of the voxel's neighbourhood, base cells -1..sd per axis (bit x + 1): negative and
+                // positive cells, dilated by one cell along x; then, per row of the voxel, the cells within one
+                // cell (any axis) of a negative / positive cell
+                for (int z = -1; z <= sd; z++) {
+                    int oz = z < 0 ? -1 : z >= sd ? 1 : 0, iz = z - oz * sd;
+                    for (int y = -1; y <= sd; y++) {
+                        int oy = y < 0 ? -1 : y >= sd ? 1 : 0, iy = y - oy * sd;
+                        int o = 27 * v + ((oz + 1) * 3 + oy + 1) * 3;
+                        int sh = (iz * sd + iy) * sd;
+                        int rn = 0, rp = 0;
+                        for (int ox = -1; ox <= 1; ox++) {
+                            int u = nb[o + ox + 1];
+                            if (u < 0) continue;
+                            int row = (int) (neg[u] >>> sh) & rowBits, pos = ~row & rowBits;
+                            if (ox < 0) {
+                                rn |= row >>> (sd - 1) & 1;
+                                rp |= pos >>> (sd - 1) & 1;
+                            } else if (ox == 0) {
+                                rn |= row << 1;
+                                rp |= pos << 1;
+                            } else {
+                                rn |= (row & 1) << (sd + 1);
+                                rp |= (pos & 1) << (sd + 1);
+                            }
+                        }
+                        int r = (z + 1) * side2 + y + 1;
+                        dn[r] = rn | rn << 1 | rn >>> 1;
+                        dp[r] = rp | rp << 1 | rp >>> 1;
+                    }
+                }
+                for (int z = 0; z < sd; z++) {
+                    for (int y = 0; y < sd; y++) {
+                        int an = 0, ap = 0;
+                        for (int dz = 0; dz <= 2; dz++) {
+                            for (int dy = 0; dy <= 2; dy++) {
+                                an |= dn[(z + dz) * side2 + y + dy];
+                                ap |= dp[(z + dz) * side2 + y + dy];
+                            }
+                        }
+                        nearNeg[z * sd + y] = an >>> 1;
+                        nearPos[z * sd + y] = ap >>> 1;
+                    }
+                }
+                int bx = VoxelHierarchy.mortonX(keys[v]) * sd, by = VoxelHierarchy.mortonY(keys[v]) * sd, bz = VoxelHierarchy.mortonZ(keys[v]) * sd;
+                for (int j = off[v]; j < off[v + 1]; j++) {
+                    int[] other = val[j] < 0f ? nearPos : nearNeg;
+                    int k = leaves[4 * j], w = 1 << k;
+                    int lx = (leaves[4 * j + 1] << k) - bx, ly = (leaves[4 * j + 2] << k) - by, lz = (leaves[4 * j + 3] << k) - bz;
+                    int xs = ((1 << w) - 1) << lx;
+                    boolean a = false;
+                    for (int z = lz; z < lz + w && !a; z++) {
+                        for (int y = ly; y < ly + w; y++) {
+                            if ((other[z * sd + y] & xs) != 0) {
+                                a = true;
+                                break;
+                            }
+                        }
+                    }
+                    act[j] = a;
+                }
+            }
+        });
+        return act;
     }
 
     /** Value (i, j, k) in 0..2 of a cell's 27 at {@code val[o + ((k side + j) side + i) step]}. */
