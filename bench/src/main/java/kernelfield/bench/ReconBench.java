@@ -52,6 +52,7 @@ public final class ReconBench {
                 long t = System.nanoTime();
                 SurfaceReconstruction.Options o = SurfaceReconstruction.Options.defaults()
                         .withDetail(Double.parseDouble(System.getProperty("kf.detail", "0.5")))
+                        .withWatertight(Boolean.getBoolean("kf.watertight"))
                         .withMeshSubdivision(Integer.getInteger("kf.subdivision", 0))
                         .withNormalRefits(Integer.getInteger("kf.refits", SurfaceReconstruction.AUTO_REFITS));
                 if (System.getProperty("kf.valueWeight") != null) {
