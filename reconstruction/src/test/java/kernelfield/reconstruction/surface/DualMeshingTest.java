@@ -84,6 +84,29 @@ class DualMeshingTest {
     }
 
     @Test
+    void watertightRunsMeshDualAtThreeCellsPerVoxel() {
+        // trimmed runs at 3 cells per voxel keep the uniform lattice; closed ones take the dual mesh, whose leaves
+        // over the sparse cap stay at coarser cells: fewer triangles than the uniform lattice there (the uniform
+        // path would give exactly as many: the vertex refinement moves vertices, it adds none)
+        PointCloud pc = cutSphere(40000, 0.3, 3);
+        SurfaceReconstruction.Options o = OPT.withVoxelSize(0.02).withMeshSubdivision(3).withWatertight(true);
+        TriangleMesh dual = SurfaceReconstruction.reconstruct(pc, o, null).mesh();
+        TriangleMesh uniform = SurfaceReconstruction.reconstructUniform(pc, o).mesh();
+        assertClosedSphereLike(dual);
+        int capDual = capTriangles(dual), capUniform = capTriangles(uniform);
+        assertTrue(capDual < capUniform, "triangles over the cap: " + capDual + " vs uniform " + capUniform);
+    }
+
+    /** Triangles of {@code m} whose first vertex lies over the sparse cap of {@link #cutSphere} (z - 3 > 0.35). */
+    private static int capTriangles(TriangleMesh m) {
+        float[] v = m.vertices();
+        int[] t = m.triangles();
+        int c = 0;
+        for (int i = 0; i < t.length; i += 3) if (v[3 * t[i] + 2] - 3 > 0.35) c++;
+        return c;
+    }
+
+    @Test
     void sparseCapOnCoarseLevelsIsClosedWithCoarseLeaves() {
         // over the cap z - 3 > 0.3 the points are 7 times further apart than the finest voxels reach: between them
         // only coarse levels hold voxels, and the leaves there stop at those levels' cells; the closed field gives a
