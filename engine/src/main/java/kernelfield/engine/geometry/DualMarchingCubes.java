@@ -220,9 +220,9 @@ public final class DualMarchingCubes {
         for (int i = 0; i < n; i++) level[i] = leaves[4 * (src == null ? i : src[i])];
         int[] cx = new int[n], cy = new int[n], cz = new int[n];
         for (int i = 0; i < n; i++) {
-            cx[i] = demorton(keys[i]);
-            cy[i] = demorton(keys[i] >>> 1);
-            cz[i] = demorton(keys[i] >>> 2);
+            cx[i] = Morton.x(keys[i]);
+            cy[i] = Morton.y(keys[i]);
+            cz[i] = Morton.z(keys[i]);
             // overlap: consecutive Morton ranges must not intersect
             if (i > 0 && keys[i - 1] + (1L << 3 * level[i - 1]) > keys[i]) {
                 int j = i - 1;
@@ -388,27 +388,7 @@ public final class DualMarchingCubes {
 
     /** Morton code of base coordinates (each in {@code [0, 2^21)}). */
     static long morton(int x, int y, int z) {
-        return spread(x) | spread(y) << 1 | spread(z) << 2;
-    }
-
-    private static long spread(int v) {
-        long x = v & 0x1fffffL;
-        x = (x | x << 32) & 0x1f00000000ffffL;
-        x = (x | x << 16) & 0x1f0000ff0000ffL;
-        x = (x | x << 8) & 0x100f00f00f00f00fL;
-        x = (x | x << 4) & 0x10c30c30c30c30c3L;
-        x = (x | x << 2) & 0x1249249249249249L;
-        return x;
-    }
-
-    private static int demorton(long k) {
-        long x = k & 0x1249249249249249L;
-        x = (x | x >>> 2) & 0x10c30c30c30c30c3L;
-        x = (x | x >>> 4) & 0x100f00f00f00f00fL;
-        x = (x | x >>> 8) & 0x1f0000ff0000ffL;
-        x = (x | x >>> 16) & 0x1f00000000ffffL;
-        x = (x | x >>> 32) & 0x1fffffL;
-        return (int) x;
+        return Morton.encode(x, y, z);
     }
 
     /** Leaf lookup by base cell: a search in the sorted Morton ranges of the leaves, from a nearby index. */

@@ -149,14 +149,13 @@ public final class SurfaceSampler {
             }
         }
         long[] code = new long[f];
+        int[] q = new int[3];
         for (int i = 0; i < f; i++) {
-            long m = 0;
             for (int a = 0; a < 3; a++) {
                 double span = hi[a] - lo[a];
-                long q = span > 0 ? Math.min(MORTON_CELLS - 1, (long) ((c[3 * i + a] - lo[a]) / span * MORTON_CELLS)) : 0;
-                m |= spread(q) << a;
+                q[a] = span > 0 ? (int) Math.min(MORTON_CELLS - 1, (long) ((c[3 * i + a] - lo[a]) / span * MORTON_CELLS)) : 0;
             }
-            code[i] = m;
+            code[i] = Morton.encode(q[0], q[1], q[2]);
         }
         Integer[] order = new Integer[f];
         for (int i = 0; i < f; i++) order[i] = i;
@@ -172,17 +171,6 @@ public final class SurfaceSampler {
     }
 
     private static final long MORTON_CELLS = 1L << 21;
-
-    /** The low 21 bits of {@code x} spread to every third bit. */
-    private static long spread(long x) {
-        x &= 0x1FFFFFL;
-        x = (x | x << 32) & 0x1F00000000FFFFL;
-        x = (x | x << 16) & 0x1F0000FF0000FFL;
-        x = (x | x << 8) & 0x100F00F00F00F00FL;
-        x = (x | x << 4) & 0x10C30C30C30C30C3L;
-        x = (x | x << 2) & 0x1249249249249249L;
-        return x;
-    }
 
     /** Uniform in [0, 1) from stream {@code base}, draw {@code j}. */
     private static double unit(long base, int j) {

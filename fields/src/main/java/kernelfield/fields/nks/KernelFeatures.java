@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import kernelfield.engine.compute.CpuDevice;
+import kernelfield.engine.geometry.SymmetricEigenvalues;
 
 /**
  * Learned per-voxel kernel features {@code s_v > 0} for {@link NksSolver#solve(VoxelHierarchy,
@@ -291,7 +292,7 @@ public final class KernelFeatures {
                 double mx = s[1] / a, my = s[2] / a, mz = s[3] / a;
                 double cxx = Math.max(0, s[4] / a - mx * mx), cyy = Math.max(0, s[5] / a - my * my), czz = Math.max(0, s[6] / a - mz * mz);
                 double cxy = s[7] / a - mx * my, cxz = s[8] / a - mx * mz, cyz = s[9] / a - my * mz;
-                symmetricEigenvalues(cxx, cyy, czz, cxy, cxz, cyz, ev);
+                SymmetricEigenvalues.of(cxx, cyy, czz, cxy, cxz, cyz, ev);
                 // spreads under TINY (voxel units squared) are rounding noise of one or two samples: zero
                 double e0 = ev[0] > TINY ? ev[0] : 0, tr = e0 + (ev[1] > TINY ? ev[1] : 0) + (ev[2] > TINY ? ev[2] : 0);
                 double nlen = Math.sqrt(s[10] * s[10] + s[11] * s[11] + s[12] * s[12]) / a;
@@ -314,34 +315,5 @@ public final class KernelFeatures {
         double mean = cnt > 0 ? sum / cnt : 1;
         for (int v = 0; v < nv; v++) if (area[v] > 0) d[DESCRIPTORS * v + 3] = (float) Math.log(area[v] / mean);
         return d;
-    }
-
-    /**
-     * Eigenvalues of the symmetric matrix {@code [[xx, xy, xz], [xy, yy, yz], [xz, yz, zz]]} in
-     * ascending order into {@code out (3)} (closed form, trigonometric).
-     */
-    static void symmetricEigenvalues(double xx, double yy, double zz, double xy, double xz, double yz, double[] out) {
-        double p1 = xy * xy + xz * xz + yz * yz;
-        double q = (xx + yy + zz) / 3;
-        if (p1 <= 1e-30 * Math.max(1e-300, q * q)) {
-            out[0] = xx;
-            out[1] = yy;
-            out[2] = zz;
-            Arrays.sort(out);
-            return;
-        }
-        double p2 = (xx - q) * (xx - q) + (yy - q) * (yy - q) + (zz - q) * (zz - q) + 2 * p1;
-        double p = Math.sqrt(p2 / 6);
-        double bxx = (xx - q) / p, byy = (yy - q) / p, bzz = (zz - q) / p, bxy = xy / p, bxz = xz / p, byz = yz / p;
-        double det = bxx * (byy * bzz - byz * byz) - bxy * (bxy * bzz - byz * bxz) + bxz * (bxy * byz - byy * bxz);
-        double r = Math.max(-1, Math.min(1, det / 2));
-        double phi = Math.acos(r) / 3;
-        double e2 = q + 2 * p * Math.cos(phi);
-        double e0 = q + 2 * p * Math.cos(phi + 2 * Math.PI / 3);
-        double e1 = 3 * q - e0 - e2;
-        out[0] = e0;
-        out[1] = e1;
-        out[2] = e2;
-        Arrays.sort(out);
     }
 }

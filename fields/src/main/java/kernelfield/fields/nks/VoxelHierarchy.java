@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import kernelfield.engine.compute.CpuDevice;
+import kernelfield.engine.geometry.Morton;
 import kernelfield.fields.nks.internal.LongIntMap;
 
 /**
@@ -320,42 +321,22 @@ public final class VoxelHierarchy {
 
     /** Morton key of voxel {@code (x, y, z)}, each in {@code [0, 2^21)}. */
     public static long morton(int x, int y, int z) {
-        return spread(x) | (spread(y) << 1) | (spread(z) << 2);
+        return Morton.encode(x, y, z);
     }
 
     /** x coordinate of a Morton key. */
     public static int mortonX(long key) {
-        return compact(key);
+        return Morton.x(key);
     }
 
     /** y coordinate of a Morton key. */
     public static int mortonY(long key) {
-        return compact(key >>> 1);
+        return Morton.y(key);
     }
 
     /** z coordinate of a Morton key. */
     public static int mortonZ(long key) {
-        return compact(key >>> 2);
-    }
-
-    private static long spread(int v) {
-        long x = v & 0x1FFFFFL;
-        x = (x | (x << 32)) & 0x1F00000000FFFFL;
-        x = (x | (x << 16)) & 0x1F0000FF0000FFL;
-        x = (x | (x << 8)) & 0x100F00F00F00F00FL;
-        x = (x | (x << 4)) & 0x10C30C30C30C30C3L;
-        x = (x | (x << 2)) & 0x1249249249249249L;
-        return x;
-    }
-
-    private static int compact(long v) {
-        long x = v & 0x1249249249249249L;
-        x = (x ^ (x >>> 2)) & 0x10C30C30C30C30C3L;
-        x = (x ^ (x >>> 4)) & 0x100F00F00F00F00FL;
-        x = (x ^ (x >>> 8)) & 0x1F0000FF0000FFL;
-        x = (x ^ (x >>> 16)) & 0x1F00000000FFFFL;
-        x = (x ^ (x >>> 32)) & 0x1FFFFFL;
-        return (int) x;
+        return Morton.z(key);
     }
 
     @Override

@@ -228,18 +228,6 @@ class KernelFeaturesTest {
     }
 
     @Test
-    void eigenvaluesOfASymmetricMatrix() {
-        double[] ev = new double[3];
-        // diag(1, 2, 3) rotated about z by 30 degrees in the xy block
-        double c = Math.cos(Math.PI / 6), s = Math.sin(Math.PI / 6);
-        double xx = c * c * 1 + s * s * 2, yy = s * s * 1 + c * c * 2, xy = c * s * (2 - 1);
-        KernelFeatures.symmetricEigenvalues(xx, yy, 3, xy, 0, 0, ev);
-        assertArrayEquals(new double[] {1, 2, 3}, ev, 1e-12);
-        KernelFeatures.symmetricEigenvalues(0, 0, 0, 0, 0, 0, ev);
-        assertArrayEquals(new double[] {0, 0, 0}, ev, 0);
-    }
-
-    @Test
     void learnedModelLoadsAndIsFinite() {
         KernelFeatures.Model m = KernelFeatures.Model.learned();
         for (double w : m.weights()) assertTrue(Double.isFinite(w));
