@@ -88,6 +88,24 @@ public final class VectorOps {
         for (; i < n; i++) out[oOff + i] = x[xOff + i] * y[yOff + i];
     }
 
+    /**
+     * The sum of the lanes of {@code v}, lane 0 first. Not {@code reduceLanes(ADD)}: its order is
+     * unspecified, and the compiled intrinsic and the interpreted fallback add the lanes in different
+     * orders, which made results depend on whether a loop had been JIT-compiled yet.
+     */
+    private static float lanes(FloatVector v) {
+        float s = 0;
+        for (int l = 0; l < FS.length(); l++) s += v.lane(l);
+        return s;
+    }
+
+    /** {@link #lanes(FloatVector)} for doubles. */
+    private static double lanes(DoubleVector v) {
+        double s = 0;
+        for (int l = 0; l < DS.length(); l++) s += v.lane(l);
+        return s;
+    }
+
     /** Sum of {@code x[xOff + i] * y[yOff + i]}, {@code i < n}, accumulated in float lanes (fused multiply-add). */
     public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
@@ -96,7 +114,7 @@ public final class VectorOps {
         for (; i < bound; i += FS.length()) {
             acc = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = lanes(acc);
         for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
         return s;
     }
@@ -113,7 +131,7 @@ public final class VectorOps {
         int bound = FS.loopBound(n);
         FloatVector acc = FloatVector.zero(FS);
         for (; i < bound; i += FS.length()) acc = acc.add(FloatVector.fromArray(FS, x, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = lanes(acc);
         for (; i < n; i++) s += x[off + i];
         return s;
     }
@@ -196,7 +214,7 @@ public final class VectorOps {
         for (; i < bound; i += DS.length()) {
             acc = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = lanes(acc);
         for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
         return s;
     }
@@ -213,7 +231,7 @@ public final class VectorOps {
         int bound = DS.loopBound(n);
         DoubleVector acc = DoubleVector.zero(DS);
         for (; i < bound; i += DS.length()) acc = acc.add(DoubleVector.fromArray(DS, x, off + i));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = lanes(acc);
         for (; i < n; i++) s += x[off + i];
         return s;
     }

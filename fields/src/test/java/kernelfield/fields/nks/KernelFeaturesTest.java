@@ -13,26 +13,8 @@ import org.junit.jupiter.api.Test;
 class KernelFeaturesTest {
     private static final double[] ORIGIN = {0, 0, 0};
 
-    /** Oriented samples on a sphere of radius 0.6 around (1.2, 1.2, 1.2), with a bump of noise. */
     private static NksSolver.Samples sphereSamples(int n, long seed, double noise) {
-        Random r = new Random(seed);
-        float[] p = new float[3 * n], nn = new float[3 * n], w = new float[n];
-        for (int i = 0; i < n; i++) {
-            double x = r.nextGaussian(), y = r.nextGaussian(), z = r.nextGaussian();
-            double l = Math.sqrt(x * x + y * y + z * z);
-            x /= l;
-            y /= l;
-            z /= l;
-            double rad = 0.6 + noise * r.nextGaussian();
-            p[3 * i] = (float) (1.2 + rad * x);
-            p[3 * i + 1] = (float) (1.2 + rad * y);
-            p[3 * i + 2] = (float) (1.2 + rad * z);
-            nn[3 * i] = (float) x;
-            nn[3 * i + 1] = (float) y;
-            nn[3 * i + 2] = (float) z;
-            w[i] = (float) (0.01 + 0.02 * r.nextDouble());
-        }
-        return new NksSolver.Samples(p, nn, w);
+        return NksSolverTest.sphereSamples(n, seed, noise);
     }
 
     /** Features in 0.3..3 drawn per voxel. */

@@ -15,6 +15,11 @@ class NksSolverTest {
 
     /** A few oriented samples on a sphere of radius 0.6 around (1.2, 1.2, 1.2). */
     private static NksSolver.Samples sphereSamples(int n, long seed) {
+        return sphereSamples(n, seed, 0);
+    }
+
+    /** The same with Gaussian noise of standard deviation {@code noise} along the radius (none: the same samples as above). */
+    static NksSolver.Samples sphereSamples(int n, long seed, double noise) {
         Random r = new Random(seed);
         float[] p = new float[3 * n], nn = new float[3 * n], w = new float[n];
         for (int i = 0; i < n; i++) {
@@ -23,9 +28,10 @@ class NksSolverTest {
             x /= l;
             y /= l;
             z /= l;
-            p[3 * i] = (float) (1.2 + 0.6 * x);
-            p[3 * i + 1] = (float) (1.2 + 0.6 * y);
-            p[3 * i + 2] = (float) (1.2 + 0.6 * z);
+            double rad = noise > 0 ? 0.6 + noise * r.nextGaussian() : 0.6;
+            p[3 * i] = (float) (1.2 + rad * x);
+            p[3 * i + 1] = (float) (1.2 + rad * y);
+            p[3 * i + 2] = (float) (1.2 + rad * z);
             nn[3 * i] = (float) x;
             nn[3 * i + 1] = (float) y;
             nn[3 * i + 2] = (float) z;

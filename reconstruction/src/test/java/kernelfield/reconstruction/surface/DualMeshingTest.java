@@ -97,6 +97,27 @@ class DualMeshingTest {
         assertTrue(capDual < capUniform, "triangles over the cap: " + capDual + " vs uniform " + capUniform);
     }
 
+    /**
+     * The leaves {@code (N, 4)} of {@link #cutSphere}'s closed field on the lattice of {@code hm}: some above the
+     * finest size on the sparse cap (z - 3 > 0.35), none on the surface of the densely sampled body (z - 3 < 0.2).
+     */
+    private static void assertCoarseOnlyOnTheCap(VoxelHierarchy hier, int[] leaves, double hm) {
+        int capCoarse = 0, bodyCoarse = 0;
+        for (int i = 0; i < leaves.length; i += 4) {
+            int l = leaves[i];
+            double s = hm * (1 << l);
+            double cx = hier.originX() + (leaves[i + 1] + 0.5) * s, cy = hier.originY() + (leaves[i + 2] + 0.5) * s;
+            double cz = hier.originZ() + (leaves[i + 3] + 0.5) * s;
+            double rad = Math.sqrt((cx - 1) * (cx - 1) + (cy - 2) * (cy - 2) + (cz - 3) * (cz - 3));
+            if (l > 0 && Math.abs(rad - 0.5) < 0.3 * s) {
+                if (cz - 3 > 0.35) capCoarse++;
+                else if (cz - 3 < 0.2) bodyCoarse++;
+            }
+        }
+        assertTrue(capCoarse > 0, "coarse leaves on the sparse cap: " + capCoarse);
+        assertEquals(0, bodyCoarse, "coarse leaves on the surface where the finest level is active");
+    }
+
     /** Triangles of {@code m} whose first vertex lies over the sparse cap of {@link #cutSphere} (z - 3 > 0.35). */
     private static int capTriangles(TriangleMesh m) {
         float[] v = m.vertices();
@@ -131,21 +152,7 @@ class DualMeshingTest {
             int ub = MeshTopology.boundaryEdgeCount(uniform);
             assertTrue(ub == 0 && rc.boundaryEdges() == 0, "boundary edges: dual " + rc.boundaryEdges() + ", uniform " + ub);
             int[] leaves = HierarchyMesher.octree(f, false, sd, HierarchyMesher.FLATNESS, HierarchyMesher.LIPSCHITZ, device);
-            double hm = hier.finestVoxelSize() / sd;
-            int capCoarse = 0, bodyCoarse = 0;
-            for (int i = 0; i < leaves.length; i += 4) {
-                int l = leaves[i];
-                double s = hm * (1 << l);
-                double cx = hier.originX() + (leaves[i + 1] + 0.5) * s, cy = hier.originY() + (leaves[i + 2] + 0.5) * s;
-                double cz = hier.originZ() + (leaves[i + 3] + 0.5) * s;
-                double rad = Math.sqrt((cx - 1) * (cx - 1) + (cy - 2) * (cy - 2) + (cz - 3) * (cz - 3));
-                if (l > 0 && Math.abs(rad - 0.5) < 0.3 * s) {
-                    if (cz - 3 > 0.35) capCoarse++;
-                    else if (cz - 3 < 0.2) bodyCoarse++;
-                }
-            }
-            assertTrue(capCoarse > 0, "coarse leaves on the sparse cap: " + capCoarse);
-            assertEquals(0, bodyCoarse, "coarse leaves on the surface where the finest level is active");
+            assertCoarseOnlyOnTheCap(hier, leaves, hier.finestVoxelSize() / sd);
         }
     }
 
@@ -285,20 +292,7 @@ class DualMeshingTest {
             int[] leaves = HierarchyMesher.octree(f, false, 3, HierarchyMesher.FLATNESS, HierarchyMesher.LIPSCHITZ, device);
             baseCells(leaves);
             double hm = hier.finestVoxelSize() / 3;
-            int capCoarse = 0, bodyCoarse = 0;
-            for (int i = 0; i < leaves.length; i += 4) {
-                int l = leaves[i];
-                double s = hm * (1 << l);
-                double cx = hier.originX() + (leaves[i + 1] + 0.5) * s, cy = hier.originY() + (leaves[i + 2] + 0.5) * s;
-                double cz = hier.originZ() + (leaves[i + 3] + 0.5) * s;
-                double rad = Math.sqrt((cx - 1) * (cx - 1) + (cy - 2) * (cy - 2) + (cz - 3) * (cz - 3));
-                if (l > 0 && Math.abs(rad - 0.5) < 0.3 * s) {
-                    if (cz - 3 > 0.35) capCoarse++;
-                    else if (cz - 3 < 0.2) bodyCoarse++;
-                }
-            }
-            assertTrue(capCoarse > 0, "coarse leaves on the sparse cap: " + capCoarse);
-            assertEquals(0, bodyCoarse, "coarse leaves on the surface where the finest level is active");
+            assertCoarseOnlyOnTheCap(hier, leaves, hm);
             TriangleMesh m = HierarchyMesher.mesh(f, false, 3, HierarchyMesher.FLATNESS, HierarchyMesher.LIPSCHITZ, 1, device);
             assertClosedSphereLike(m);
             // on the zero set (which over the sparse cap is not the sphere)
