@@ -11,6 +11,7 @@ for f in "$work"/*.ply; do
   case "$f" in *_ref.ply|*_kf.ply|*_poisson*.ply) continue;; esac
   name=$(basename "$f" .ply); ref=$(cat "$work/$name.ref")
   if [ -n "${KF_BENCH_ONLY:-}" ] && ! echo "$name" | grep -Eq "$KF_BENCH_ONLY"; then continue; fi
+  sync; sleep 3   # let the previous row's file writes and scoring threads settle before timing
   load=$(cut -d' ' -f1 /proc/loadavg)
   log=$(mktemp)
   sec=$(/usr/bin/time -v "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench run "$f" "$work/${name}_kf.ply" 2>"$log" | tail -1)

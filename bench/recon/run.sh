@@ -33,6 +33,7 @@ for f in "$work"/*.ply; do
   case "$f" in *_ref.ply|*_kf.ply|*_poisson*.ply) continue;; esac
   name=$(basename "$f" .ply); ref=$(cat "$work/$name.ref")
   if [ -n "${KF_BENCH_ONLY:-}" ] && ! echo "$name" | grep -Eq "$KF_BENCH_ONLY"; then continue; fi
+  sync; sleep 3   # let the previous row's file writes and scoring threads settle before timing
   r=$(timed "$java" $jflags -cp "$cp" kernelfield.bench.ReconBench run "$f" "$work/${name}_kf.ply")
   s=$($score "$work/${name}_kf.ply" "$ref")
   echo "| $name | kf | $(echo "$r" | tr '\t' '|') | $(echo "$s" | sed 's/\t/ | /g') |" >> "$out"
