@@ -78,16 +78,9 @@ class DualMarchingCubesTest {
         int[] t = m.triangles();
         for (int q = 0; q < t.length; q += 3) {
             assertTrue(t[q] != t[q + 1] && t[q + 1] != t[q + 2] && t[q] != t[q + 2], "triangle " + q / 3 + " repeats a vertex");
-            assertTrue(area(v, t[q], t[q + 1], t[q + 2]) > 1e-10, "triangle " + q / 3 + " has zero area");
+            assertTrue(m.triangleArea(q / 3) > 1e-10, "triangle " + q / 3 + " has zero area");
         }
         assertTrue(MeshTopology.signedVolume(m) > 0, "outward orientation");
-    }
-
-    static double area(float[] v, int a, int b, int c) {
-        double ux = v[3 * b] - v[3 * a], uy = v[3 * b + 1] - v[3 * a + 1], uz = v[3 * b + 2] - v[3 * a + 2];
-        double wx = v[3 * c] - v[3 * a], wy = v[3 * c + 1] - v[3 * a + 1], wz = v[3 * c + 2] - v[3 * a + 2];
-        double x = uy * wz - uz * wy, y = uz * wx - ux * wz, z = ux * wy - uy * wx;
-        return 0.5 * Math.sqrt(x * x + y * y + z * z);
     }
 
     @Test
